@@ -1,0 +1,59 @@
+"""tinygrad_lite: a small, readable reverse-mode autodiff framework on NumPy.
+
+PyTorch's CPU API (``import tinygrad_lite as torch``): ``Tensor`` records operations on a
+tape, ``backward()`` walks it in reverse; ``nn``, ``optim`` and ``utils.data`` sit on top.
+Visualisation and teaching tools live in ``tinygrad_lite.viz`` and
+``tinygrad_lite.symbolic`` and are never imported from here.
+"""
+
+from __future__ import annotations
+
+from . import autograd
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .device import cuda, device, get_default_device, set_default_device
+from .dtypes import (
+    DType as dtype,
+    bool_ as bool,  # noqa: A001 - PyTorch's name
+    double,
+    float,  # noqa: A004
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,  # noqa: A004
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from .factories import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal,
+    ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+    scalar_tensor, tensor, zeros, zeros_like,
+)  # fmt: skip
+from .ops import (
+    abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm, broadcast_tensors,
+    broadcast_to, cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos,
+    count_nonzero, detach, diag, div, divide, dot, eq, equal, erf, exp, expm1, flatten, floor,
+    floor_divide, gather, ge, gelu, greater, greater_equal, gt, hstack, index_select, inner,
+    is_floating_point, is_tensor, isclose, isfinite, isinf, isnan, le, leaky_relu, lerp, less,
+    less_equal, log, log1p, log_softmax, logical_and, logical_not, logical_or, logsumexp, lt,
+    masked_fill, matmul, max, maximum, mean, min, minimum, mm, mul, multiply, narrow, ne, neg,
+    negative, norm, not_equal, numel, outer, permute, pow, prod, reciprocal, relu, remainder,
+    repeat, reshape, round, rsqrt, sigmoid, sign, sin, softmax, softplus, split, sqrt, square,
+    squeeze, stack, std, sub, subtract, sum, swapaxes, swapdims, t, take_along_dim, tan, tanh,
+    trace, transpose, true_divide, trunc, unbind, unflatten, unsqueeze, var, vstack, where,
+)  # fmt: skip
+from .random import Generator, default_generator, initial_seed, manual_seed, seed
+from .serialization import load, save
+from .tensor import Tensor
+
+from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
+
+FloatTensor = DoubleTensor = LongTensor = Tensor
+__version__ = "0.1.0"

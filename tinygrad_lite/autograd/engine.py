@@ -1,0 +1,169 @@
+"""The backward engine: collect the tape, walk it in reverse, accumulate gradients.
+
+``tape(outputs)`` is the Wengert list: every node that reaches the outputs, in the order the
+program created them. ``run_backward`` walks that list from the end, calls each node's
+vector-Jacobian product, undoes broadcasting centrally (``sum_to``), and adds up the
+gradients of tensors used more than once. No recursion anywhere, so a chain of a million
+ops is fine, and the work is linear in the length of the tape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from . import function as _function
+from .function import FREED, Node
+from .grad_mode import STATE
+
+__all__ = ["tape", "run_backward", "sum_to"]
+
+_by_seq = attrgetter("seq")
+
+
+def tape(outputs: Any) -> list[Node]:
+    """The nodes that lead to ``outputs`` (a Tensor or a list of them), oldest first."""
+    if isinstance(outputs, _function.Tensor):
+        outputs = [outputs]
+    stack = [t.grad_fn for t in outputs if t.grad_fn is not None]
+    seen = set(stack)
+    nodes = []
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        for p in node.parents:
+            if type(p) is Node and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    nodes.sort(key=_by_seq)
+    return nodes
+
+
+def sum_to(grad: Any, shape: tuple) -> Any:
+    """Undo broadcasting: sum ``grad`` down to ``shape`` (works on arrays and Tensors)."""
+    lead = grad.ndim - len(shape)
+    gshape = grad.shape
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def run_backward(
+    outputs: Sequence[Any],
+    grad_outputs: Sequence[Any],
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    inputs: Sequence[Any] | None = None,
+    accumulate: bool = True,
+) -> list | None:
+    """Backpropagate ``grad_outputs`` from ``outputs``.
+
+    With ``accumulate=True`` the gradients are added into the leaves' ``.grad`` (only the
+    leaves in ``inputs`` if given). With ``accumulate=False`` nothing is stored and the
+    gradients of ``inputs`` are returned (None where an input was not reached).
+    Gradients are NumPy arrays during the walk, or Tensors when ``create_graph=True``.
+    """
+    Tensor = _function.Tensor
+    grads: dict = {}
+    for out, g in zip(outputs, grad_outputs):
+        key = out.grad_fn if out.grad_fn is not None else out
+        grads[key] = grads[key] + g if key in grads else g
+    wanted = None if inputs is None else [t.grad_fn if t.grad_fn is not None else t for t in inputs]
+    captured: dict = {}
+    capture_nodes = set() if wanted is None else {k for k in wanted if type(k) is Node}
+    keep = STATE.keep_intermediates
+    anomaly = STATE.anomaly
+    prev_mode = STATE.grad_enabled
+    STATE.grad_enabled = create_graph
+    try:
+        for node in reversed(tape(outputs)):
+            g = grads.pop(node, None)
+            if g is None:
+                continue
+            if node.hooks:
+                g = _run_hooks(node.hooks, g, create_graph)
+            if node in capture_nodes:
+                captured[node] = g
+            if keep:
+                node.grad = g
+            node.tensor_mode = create_graph
+            input_grads = node.fn.vjp(node, g)
+            node.tensor_mode = False
+            if type(input_grads) is not tuple:
+                input_grads = (input_grads,)
+            if anomaly:
+                from .anomaly import on_backward
+
+                on_backward(node, input_grads)
+            if not retain_graph:
+                if node.saved is not None:
+                    node.saved = FREED
+                if not keep:
+                    node.out = None
+            for parent, ig in zip(node.parents, input_grads):
+                if parent is None or ig is None:
+                    continue
+                shape = parent.shape
+                if ig.shape != shape:
+                    ig = sum_to(ig, shape)
+                old = grads.get(parent)
+                grads[parent] = ig if old is None else old + ig
+    finally:
+        STATE.grad_enabled = prev_mode
+
+    # What is left in `grads` are the leaves' gradients.
+    if not accumulate:
+        result = []
+        for key in wanted:
+            g = captured.get(key) if type(key) is Node else grads.get(key)
+            if g is not None and type(key) is not Node and key._hooks:
+                g = _run_hooks(key._hooks, g, create_graph)
+            if g is not None and not isinstance(g, Tensor):
+                g = Tensor._make(g, None, False)
+            result.append(g)
+        return result
+    only = None if wanted is None else set(id(k) for k in wanted)
+    for leaf, g in grads.items():
+        if only is not None and id(leaf) not in only:
+            continue
+        _accumulate_leaf(leaf, g, create_graph)
+    return None
+
+
+def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
+    """Call tensor hooks with the gradient as a Tensor; a returned Tensor replaces it."""
+    Tensor = _function.Tensor
+    as_tensor = g if isinstance(g, Tensor) else Tensor._make(g, None, False)
+    for hook in hooks:
+        result = hook(as_tensor)
+        if result is not None:
+            as_tensor = result
+    return as_tensor if create_graph else as_tensor._array
+
+
+def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
+    """Add ``g`` into ``leaf.grad`` (in place when not building a graph, as PyTorch)."""
+    Tensor = _function.Tensor
+    if leaf._hooks:
+        g = _run_hooks(leaf._hooks, g, create_graph)
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = Tensor._make(g, None, False)
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
+    dtype = leaf._array.dtype
+    if leaf.grad is None:
+        # A copy: the same gradient array may flow to several leaves (e.g. from a + b).
+        leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
+    else:
+        target = leaf.grad._array
+        if target.shape == g.shape and target.flags.writeable:
+            np.add(target, g, out=target, casting="unsafe")
+        else:
+            leaf.grad = Tensor._make((target + g).astype(dtype, copy=False), None, False)

@@ -1,0 +1,288 @@
+"""Function and Node: how one differentiable operation is defined and recorded.
+
+A ``Function`` subclass pairs a ``forward`` with its vector-Jacobian product ``backward``.
+Calling ``MyFn.apply(*inputs)`` runs ``forward`` and, when grad is enabled and an input
+requires grad, records a ``Node`` on the tape. The node *is* the ``ctx`` that ``forward``
+and ``backward`` receive, and it becomes the output's ``grad_fn``.
+
+Two flavours share this one pattern:
+- ``Function`` (what users subclass, as in PyTorch): ``forward``/``backward`` get Tensors.
+- ``Primitive`` (our built-in ops): ``forward``/``backward`` get NumPy arrays, which is
+  faster. When a gradient of a gradient is wanted (``create_graph=True``) the engine
+  calls the same ``backward`` with Tensors instead, so its formula must use only
+  operators, methods and NumPy ufuncs that arrays and Tensors both understand.
+
+Nothing here imports the Tensor module (it imports us); ``Tensor`` is bound below by
+``tinygrad_lite.tensor`` once that class exists.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import STATE
+
+__all__ = ["Node", "Function", "Primitive", "FunctionCtx"]
+
+Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
+
+_next_seq = itertools.count().__next__  # creation order; a valid topological order
+
+
+class _Freed:
+    """Marker left in ``Node.saved`` after backward freed the saved values."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<freed>"
+
+
+FREED = _Freed()
+
+
+class Node:
+    """One entry of the tape: an op applied to inputs, and what backward needs.
+
+    ``parents[i]`` says where the gradient for input ``i`` goes: the input's own ``Node``
+    (non-leaf), the input Tensor itself (a leaf that requires grad), or None.
+    ``seq`` is the creation number: sorting by it gives the order the program ran.
+    """
+
+    __slots__ = (
+        "fn",  # the Function class
+        "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
+        "saved",  # tuple given to save_for_backward (None if nothing; FREED after backward)
+        "saved_info",  # per saved item: (input index | -1 for output | None, version counter, version)
+        "seq",
+        "shape",  # shape of the output
+        "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
+        "grad",  # output gradient, kept only while autograd.graph.keep_intermediates() is on
+        "hooks",  # hooks registered on the output tensor (non-leaf), or None
+        "version",  # the output's version counter
+        "trace",  # where the op was created (only in anomaly mode)
+        "tensor_mode",  # True while backward runs with Tensors (create_graph)
+        "__dict__",  # ctx.anything = ... (created lazily, only when used)
+        "__weakref__",
+    )
+
+    def __init__(self, fn: type, parents: tuple, seq: int) -> None:
+        self.fn = fn
+        self.parents = parents
+        self.seq = seq
+        self.saved = None
+        self.saved_info = None
+        self.hooks = None
+        self.grad = None
+        self.trace = None
+        self.tensor_mode = False
+
+    # --- the ctx API of PyTorch ------------------------------------------------------------
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep values (inputs, the output, or constants) for ``backward``."""
+        self.saved = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """What ``save_for_backward`` kept: arrays in a first-order backward of a Primitive,
+        Tensors in a user Function or when ``create_graph=True``."""
+        saved = self.saved
+        if saved is FREED:
+            raise RuntimeError(
+                f"{self.name()}: trying to backward through the graph a second time (or directly "
+                "access saved tensors after they have already been freed). Saved intermediate "
+                "values of the graph are freed when you call .backward() or autograd.grad(). "
+                "Specify retain_graph=True if you need to backward through the graph a second "
+                "time or if you need to access saved tensors after calling backward."
+            )
+        if saved is None:
+            return ()
+        self._check_versions()
+        if self.tensor_mode or not self.fn.array_mode:
+            return tuple(self._as_tensor(i) for i in range(len(saved)))
+        return saved
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """One bool per input of ``apply``: does that input need a gradient?"""
+        return tuple(p is not None for p in self.parents)
+
+    def name(self) -> str:
+        """PyTorch-style name of this backward node, e.g. ``MulBackward0``."""
+        return self.fn.__name__ + ("Backward0" if self.fn.array_mode else "Backward")
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        """PyTorch-style ``((node_or_leaf, 0), ...)`` for each input."""
+        return tuple((p, 0) for p in self.parents)
+
+    def register_hook(self, fn: Any) -> None:
+        """Call ``fn(grad)`` with this node's output gradient (may return a replacement)."""
+        if self.hooks is None:
+            self.hooks = []
+        self.hooks.append(fn)
+
+    # --- helpers used by apply/engine --------------------------------------------------------
+    def _record_saved(self, inputs: tuple, out_version: list) -> None:
+        """Remember where each saved value came from, and the version it had."""
+        info = []
+        for s in self.saved:
+            entry = None
+            if s is self.out:
+                entry = (-1, out_version, out_version[0])
+            else:
+                for i, t in enumerate(inputs):
+                    if t is not None and s is t._array:
+                        entry = (i, t._version, t._version[0])
+                        break
+            info.append(entry)
+        self.saved_info = info
+
+    def _check_versions(self) -> None:
+        for entry in self.saved_info or ():
+            if entry is not None and entry[1][0] != entry[2]:
+                idx = "the output" if entry[0] == -1 else f"input {entry[0]}"
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: {idx} of {self.name()} is at version {entry[1][0]}; "
+                    f"expected version {entry[2]} instead. Hint: replace the in-place operation "
+                    "(add_, mul_, +=, ...) with its out-of-place form, or clone() the tensor first."
+                )
+
+    def _as_tensor(self, i: int) -> Any:
+        """Saved value ``i`` as a Tensor connected to the graph (for differentiable backward)."""
+        value = self.saved[i]
+        entry = self.saved_info[i] if self.saved_info else None
+        if isinstance(value, Tensor) or not isinstance(value, np.ndarray):
+            return value
+        if entry is None:
+            return Tensor._make(value, None, False)
+        if entry[0] == -1:
+            return Tensor._make(value, self, True)
+        parent = self.parents[entry[0]]
+        if parent is None:
+            return Tensor._make(value, None, False)
+        if isinstance(parent, Node):
+            return Tensor._make(value, parent, True)
+        return parent  # a leaf Tensor
+
+
+FunctionCtx = Node  # PyTorch's name for the ctx type
+
+
+class Function:
+    """Subclass with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)``; call ``apply``.
+
+    ``forward`` gets Tensors (detached, recorded nothing) and returns a Tensor;
+    ``backward`` gets the output's gradient as a Tensor and returns one gradient (or None)
+    per ``forward`` argument.
+    """
+
+    array_mode = False
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any) -> Any:
+        raise NotImplementedError("subclasses of Function must define a static forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: Node, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("subclasses of Function must define a static backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run ``forward`` and, if any input requires grad, record a node on the tape."""
+        return _apply(cls, args)
+
+    @classmethod
+    def vjp(cls, ctx: Node, grad: Any) -> tuple:
+        """Call the user's ``backward`` with Tensors; hand NumPy arrays back to the engine."""
+        tensor_mode = ctx.tensor_mode
+        g = grad if tensor_mode else Tensor._make(grad, None, False)
+        result = cls.backward(ctx, g)
+        if not isinstance(result, tuple):
+            result = (result,)
+        if tensor_mode:
+            return result
+        return tuple(r._array if isinstance(r, Tensor) else r for r in result)
+
+
+class Primitive(Function):
+    """A built-in op: ``forward``/``backward`` on NumPy arrays (see the module docstring)."""
+
+    array_mode = True
+    is_view = False  # True if forward may return a view of input 0 (shares its version counter)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.vjp = cls.backward  # the engine calls backward directly: no wrapping needed
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        return _apply(cls, args)
+
+
+def _apply(fn: Any, args: tuple) -> Any:
+    """Forward ``fn`` on ``args`` and record one Node if grad is needed (the hot path)."""
+    arrays = []
+    inputs = []
+    parents = []
+    requires = False
+    for a in args:
+        if isinstance(a, Tensor):
+            arrays.append(a._array)
+            inputs.append(a)
+            if a._rg:
+                requires = True
+                parents.append(a.grad_fn or a)
+            else:
+                parents.append(None)
+        else:
+            arrays.append(a)
+            inputs.append(None)
+            parents.append(None)
+    state = STATE
+    record = requires and state.grad_enabled
+    node = Node(fn, tuple(parents), _next_seq())
+    if fn.array_mode:
+        out = fn.forward(node, *arrays)
+        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            raw, out = out, np.asarray(out)
+            if node.saved:
+                node.saved = tuple(out if s is raw else s for s in node.saved)
+    else:
+        out = _forward_with_tensors(fn, node, args)
+    version = inputs[0]._version if fn.array_mode and fn.is_view else [0]
+    if not record:
+        return Tensor._make(out, None, False, version)
+    node.out = out
+    node.shape = out.shape
+    node.version = version
+    if node.saved:
+        node._record_saved(tuple(inputs), version)
+    if state.anomaly:
+        from .anomaly import on_forward  # imported only in anomaly mode
+
+        on_forward(node, out)
+    return Tensor._make(out, node, True, version)
+
+
+def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
+    """Run a user Function's forward on detached Tensors under no_grad; return an array."""
+    detached = tuple(a.detach() if isinstance(a, Tensor) else a for a in args)
+    prev = STATE.grad_enabled
+    STATE.grad_enabled = False
+    try:
+        result = fn.forward(node, *detached)
+    finally:
+        STATE.grad_enabled = prev
+    if node.saved:  # keep arrays, so saved values can be traced back to inputs/output
+        node.saved = tuple(s._array if isinstance(s, Tensor) else s for s in node.saved)
+    if isinstance(result, Tensor):
+        return result._array
+    return np.asarray(result)

@@ -1,0 +1,136 @@
+"""Grad mode: whether new operations are recorded on the tape.
+
+The switch is per thread (like PyTorch): ``no_grad`` in one thread never turns off
+recording in another. Every context manager here also works as a decorator.
+Nothing in this module knows about tensors.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = [
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+]
+
+
+class _State(threading.local):
+    """Per-thread switches read on every op. Class attributes are each thread's defaults."""
+
+    grad_enabled = True
+    inference = False
+    anomaly = False
+    anomaly_check_nan = True
+    keep_intermediates = False
+
+
+STATE = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require grad are being recorded (this thread)."""
+    return STATE.grad_enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    return STATE.inference
+
+
+class _GradModeContext:
+    """Base for the grad-mode switches: a context manager that is also a decorator."""
+
+    _enabled: bool = True
+
+    def __enter__(self) -> None:
+        self._prev = STATE.grad_enabled
+        STATE.grad_enabled = self._enabled
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.grad_enabled = self._prev
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__._clone(self):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def _clone(self) -> _GradModeContext:
+        return self.__class__()
+
+
+class no_grad(_GradModeContext):
+    """Context manager / decorator: ops inside record nothing and results don't require grad."""
+
+    _enabled = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager / decorator: turn recording back on (e.g. inside ``no_grad``)."""
+
+    _enabled = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """``set_grad_enabled(mode)``: switch recording on or off.
+
+    Takes effect immediately when called (as in PyTorch), and restores the previous mode on
+    leaving a ``with`` block. As a decorator it sets the mode for each call.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self._prev = STATE.grad_enabled
+        self._enabled = bool(mode)
+        STATE.grad_enabled = self._enabled
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, fn: F) -> F:
+        STATE.grad_enabled = self._prev  # used as a decorator: undo the switch made by __init__
+        return super().__call__(fn)
+
+    def _clone(self) -> _GradModeContext:
+        return _Switch(self._enabled)
+
+
+class _Switch(_GradModeContext):
+    """A plain on/off switch entered with ``with`` (what decorators use)."""
+
+    def __init__(self, mode: bool) -> None:
+        self._enabled = mode
+
+    def _clone(self) -> _GradModeContext:
+        return _Switch(self._enabled)
+
+
+class inference_mode(_GradModeContext):
+    """Like ``no_grad`` (``inference_mode(False)`` is a no-op), as a context manager or decorator."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = bool(mode)
+
+    def __enter__(self) -> None:
+        self._prev = STATE.grad_enabled
+        self._prev_inf = STATE.inference
+        if self._mode:
+            STATE.grad_enabled = False
+            STATE.inference = True
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.grad_enabled = self._prev
+        STATE.inference = self._prev_inf
+
+    def _clone(self) -> _GradModeContext:
+        return inference_mode(self._mode)

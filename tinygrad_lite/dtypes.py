@@ -1,0 +1,120 @@
+"""Data types with PyTorch's names (``float32``, ``float64``, ``int64``, ``bool``, ...).
+
+A ``DType`` wraps a NumPy dtype. The default floating dtype (float32) is per process, as
+in PyTorch, and is what Python floats become.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+_py_float, _py_int, _py_bool = builtins.float, builtins.int, builtins.bool
+
+__all__ = [
+    "DType",
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool_",
+    "half",
+    "float",
+    "double",
+    "short",
+    "int",
+    "long",
+    "get_default_dtype",
+    "set_default_dtype",
+    "to_numpy_dtype",
+    "from_numpy_dtype",
+]
+
+
+class DType:
+    """A tensor element type; ``DType.numpy`` is the matching NumPy dtype."""
+
+    __slots__ = ("name", "numpy", "is_floating_point", "itemsize")
+
+    def __init__(self, name: str, np_dtype: Any) -> None:
+        self.name = name
+        self.numpy = np.dtype(np_dtype)
+        self.is_floating_point = self.numpy.kind == "f"
+        self.itemsize = self.numpy.itemsize
+
+    def __repr__(self) -> str:
+        return f"tinygrad_lite.{self.name}"
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+float16 = half = DType("float16", np.float16)
+float32 = float = DType("float32", np.float32)  # noqa: A001 - PyTorch's name
+float64 = double = DType("float64", np.float64)
+int8 = DType("int8", np.int8)
+int16 = short = DType("int16", np.int16)
+int32 = int = DType("int32", np.int32)  # noqa: A001 - PyTorch's name
+int64 = long = DType("int64", np.int64)
+uint8 = DType("uint8", np.uint8)
+bool_ = DType("bool", np.bool_)
+
+_BY_NUMPY = {
+    d.numpy: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
+}
+_DEFAULT = {"float": float32}
+
+
+def get_default_dtype() -> DType:
+    """The dtype Python floats and ``rand``/``zeros``/... produce (float32 unless changed)."""
+    return _DEFAULT["float"]
+
+
+def set_default_dtype(d: DType) -> None:
+    """Set the default floating dtype; only float32 and float64 are allowed (as PyTorch)."""
+    d = from_any(d)
+    if d not in (float32, float64):
+        raise TypeError(
+            f"set_default_dtype: only floating types are supported as the default type, got {d}"
+        )
+    _DEFAULT["float"] = d
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> DType:
+    """Our ``DType`` for a NumPy dtype; a clear error for types we do not support."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"unsupported NumPy dtype {np_dtype}; use one of "
+            + ", ".join(str(k) for k in _BY_NUMPY)
+        ) from None
+
+
+def from_any(d: Any) -> DType:
+    """Accept a ``DType``, a NumPy dtype/type, or the Python types ``float``/``int``/``bool``."""
+    if isinstance(d, DType):
+        return d
+    if d is _py_float:
+        return get_default_dtype()
+    if d is _py_int:
+        return int64
+    if d is _py_bool:
+        return bool_
+    try:
+        return from_numpy_dtype(np.dtype(d))
+    except TypeError:
+        raise TypeError(
+            f"dtype must be a tinygrad_lite dtype such as tinygrad_lite.float32, got {d!r}"
+        ) from None
+
+
+def to_numpy_dtype(d: Any) -> np.dtype:
+    """NumPy dtype for anything ``from_any`` accepts."""
+    return from_any(d).numpy

@@ -1,0 +1,809 @@
+"""The primitives: every differentiable op's forward and its vector-Jacobian product.
+
+This file is the whole calculus of tinygrad_lite, one small class per op. ``forward`` gets
+NumPy arrays (plus plain Python arguments such as ``dim``) and returns an array;
+``backward`` gets ``g``, the gradient of the loss with respect to the output, and returns
+one gradient per input of ``forward`` (None for arguments that are not differentiable).
+
+Rules that keep this table short:
+- Broadcasting is undone by the engine (``engine.sum_to``), so ``add`` may return ``g``
+  for both inputs whatever their shapes.
+- Save only inputs, the output, or constants (masks, shapes) with ``save_for_backward``.
+- Write ``backward`` with operators, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``,
+  indexing, NumPy ufuncs (``np.cos``...) and the two helpers ``expand``/``permute`` below.
+  Arrays and Tensors understand all of these, so the same formula gives first-order
+  gradients on arrays and higher-order ones on Tensors (``create_graph=True``).
+Composite ops (mean, softmax cross-entropy, gelu, ...) live in ``ops.py`` and have no
+backward code of their own.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .autograd.function import Primitive
+
+Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
+
+# ---------------------------------------------------------------------------------------
+# Helpers that work on both NumPy arrays and Tensors
+# ---------------------------------------------------------------------------------------
+
+
+def expand(g: Any, shape: tuple) -> Any:
+    """Broadcast ``g`` to ``shape`` (a read-only view for arrays)."""
+    if isinstance(g, np.ndarray):
+        return np.broadcast_to(g, shape)
+    return g.expand(shape)
+
+
+def permute(g: Any, axes: tuple) -> Any:
+    """Reorder the axes of ``g``."""
+    if isinstance(g, np.ndarray):
+        return g.transpose(axes)
+    return g.permute(axes)
+
+
+def cast(g: Any, dtype: np.dtype) -> Any:
+    """``g`` converted to NumPy dtype ``dtype``."""
+    if isinstance(g, np.ndarray):
+        return g.astype(dtype, copy=False)
+    return Cast.apply(g, dtype)
+
+
+def _keepdim_shape(shape: tuple, dim: Any) -> tuple:
+    """``shape`` with the reduced axes ``dim`` (None = all) kept as size 1."""
+    if dim is None:
+        return (1,) * len(shape)
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    dims = {d % len(shape) for d in dims} if shape else set()
+    return tuple(1 if i in dims else n for i, n in enumerate(shape))
+
+
+def _unreduce(g: Any, ctx: Ctx) -> Any:
+    """Gradient of a reduction, broadcast back to the input's shape."""
+    if not ctx.keepdim:
+        g = g.reshape(_keepdim_shape(ctx.in_shape, ctx.dim))
+    return expand(g, ctx.in_shape)
+
+
+# ---------------------------------------------------------------------------------------
+# Elementwise, two inputs
+# ---------------------------------------------------------------------------------------
+
+
+class Add(Primitive):
+    """f(x, y) = x + y"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        return x + y
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g, g
+
+
+class Sub(Primitive):
+    """f(x, y) = x - y"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        return x - y
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g, -g
+
+
+class Mul(Primitive):
+    """f(x, y) = x * y"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        x, y = ctx.saved_tensors
+        return g * y, g * x
+
+
+class Div(Primitive):
+    """f(x, y) = x / y"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        x, y = ctx.saved_tensors
+        return g / y, -g * x / (y * y)
+
+
+class Pow(Primitive):
+    """f(x, y) = x ** y"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        out = x**y
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        x, y, out = ctx.saved_tensors
+        gx = g * y * x ** (y - 1) if ctx.needs_input_grad[0] else None
+        gy = g * out * np.log(x) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Maximum(Primitive):
+    """f(x, y) = max(x, y); a tie splits the gradient evenly"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        out = np.maximum(x, y)
+        ctx.save_for_backward((x > y) + 0.5 * (x == y))
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (share,) = ctx.saved_tensors
+        return g * share, g * (1 - share)
+
+
+class Minimum(Primitive):
+    """f(x, y) = min(x, y); a tie splits the gradient evenly"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, y):
+        out = np.minimum(x, y)
+        ctx.save_for_backward((x < y) + 0.5 * (x == y))
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (share,) = ctx.saved_tensors
+        return g * share, g * (1 - share)
+
+
+class Where(Primitive):
+    """f(c, x, y) = x where c else y"""
+
+    @staticmethod
+    def forward(ctx: Ctx, cond, x, y):
+        cond = np.asarray(cond, dtype=bool)
+        ctx.save_for_backward(cond, ~cond)
+        return np.where(cond, x, y)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        cond, not_cond = ctx.saved_tensors
+        return None, g * cond, g * not_cond
+
+
+# ---------------------------------------------------------------------------------------
+# Elementwise, one input
+# ---------------------------------------------------------------------------------------
+
+
+class Neg(Primitive):
+    """f(x) = -x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return -g
+
+
+class Exp(Primitive):
+    """f(x) = e^x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+class Log(Primitive):
+    """f(x) = ln x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / x
+
+
+class Log1p(Primitive):
+    """f(x) = ln(1 + x)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / (1 + x)
+
+
+class Expm1(Primitive):
+    """f(x) = e^x - 1"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = np.expm1(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * (out + 1)
+
+
+class Sqrt(Primitive):
+    """f(x) = √x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g / (2 * out)
+
+
+class Rsqrt(Primitive):
+    """f(x) = 1 / √x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = 1 / np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return -0.5 * g * out * out * out
+
+
+class Reciprocal(Primitive):
+    """f(x) = 1 / x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = 1 / x
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return -g * out * out
+
+
+class Sin(Primitive):
+    """f(x) = sin x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * np.cos(x)
+
+
+class Cos(Primitive):
+    """f(x) = cos x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (x,) = ctx.saved_tensors
+        return -g * np.sin(x)
+
+
+class Tan(Primitive):
+    """f(x) = tan x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = np.tan(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * (1 + out * out)
+
+
+class Tanh(Primitive):
+    """f(x) = tanh x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * (1 - out * out)
+
+
+class Sigmoid(Primitive):
+    """f(x) = 1 / (1 + e^-x), computed without overflow"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        e = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out * (1 - out)
+
+
+class Relu(Primitive):
+    """f(x) = max(x, 0)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        positive = x > 0
+        ctx.save_for_backward(positive)
+        return x * positive
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (positive,) = ctx.saved_tensors
+        return g * positive
+
+
+class LeakyRelu(Primitive):
+    """f(x) = x if x > 0 else slope * x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, slope):
+        scale = np.where(x > 0, 1, slope).astype(x.dtype)
+        ctx.save_for_backward(scale)
+        return x * scale
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (scale,) = ctx.saved_tensors
+        return g * scale, None
+
+
+class Abs(Primitive):
+    """f(x) = |x|  (derivative sign(x), 0 at 0)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (sign,) = ctx.saved_tensors
+        return g * sign
+
+
+class Sign(Primitive):
+    """f(x) = sign(x)  (derivative 0)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g * 0
+
+
+class Clamp(Primitive):
+    """f(x) = min(max(x, lo), hi); gradient passes where lo <= x <= hi"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, lo, hi):
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        ctx.save_for_backward(inside)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (inside,) = ctx.saved_tensors
+        return g * inside, None, None
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Elementwise error function (NumPy has none); exact to double precision."""
+    return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+
+
+class Erf(Primitive):
+    """f(x) = erf(x) = 2/√π ∫₀ˣ e^(-t²) dt"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        ctx.save_for_backward(x)
+        return _erf(x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (2 / math.sqrt(math.pi)) * np.exp(-(x * x))
+
+
+class Rounding(Primitive):
+    """f(x) = floor(x), ceil(x), round(x) or trunc(x)  (derivative 0 almost everywhere)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, mode):
+        return {"floor": np.floor, "ceil": np.ceil, "round": np.round, "trunc": np.trunc}[mode](x)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g * 0, None
+
+
+class Cast(Primitive):
+    """f(x) = x converted to another dtype (the gradient is converted back)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dtype):
+        ctx.in_dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return cast(g, ctx.in_dtype), None
+
+
+class CopyFrom(Primitive):
+    """f(x, src) = src broadcast to x's shape and dtype (the value ``x.copy_(src)`` writes)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, src):
+        ctx.src_dtype = np.asarray(src).dtype
+        return np.broadcast_to(np.asarray(src, dtype=x.dtype), x.shape).copy()
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return None, cast(g, ctx.src_dtype)
+
+
+class Clone(Primitive):
+    """f(x) = a copy of x"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g
+
+
+# ---------------------------------------------------------------------------------------
+# Reductions (dim: None, an int or a tuple of ints; keepdim: bool)
+# ---------------------------------------------------------------------------------------
+
+
+class Sum(Primitive):
+    """f(x) = Σ x over dim"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dim, keepdim):
+        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        return x.sum(axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return _unreduce(g, ctx), None, None
+
+
+class Prod(Primitive):
+    """f(x) = Π x over dim  (∂f/∂xᵢ = product of the other elements)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dim, keepdim):
+        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        out = x.prod(axis=dim, keepdims=keepdim)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        x, out = ctx.saved_tensors
+        g = _unreduce(g, ctx)
+        if isinstance(x, np.ndarray) and (x == 0).any():
+            return g * _prod_of_others(x, ctx.dim), None, None
+        out = out if ctx.keepdim else out.reshape(_keepdim_shape(ctx.in_shape, ctx.dim))
+        return g * out / x, None, None
+
+
+def _prod_of_others(x: np.ndarray, dim: Any) -> np.ndarray:
+    """For each element, the product of the other elements along ``dim`` (zeros allowed)."""
+    if dim is None:
+        flat = x.reshape(-1)
+        return _prod_of_others(flat, 0).reshape(x.shape)
+    if isinstance(dim, tuple):
+        moved = np.moveaxis(x, dim, tuple(range(-len(dim), 0)))
+        merged = moved.reshape(moved.shape[: -len(dim)] + (-1,))
+        others = _prod_of_others(merged, -1).reshape(moved.shape)
+        return np.moveaxis(others, tuple(range(-len(dim), 0)), dim)
+    ones = np.ones_like(np.take(x, [0], axis=dim))
+    before = np.cumprod(np.concatenate([ones, x], axis=dim), axis=dim)
+    after = np.flip(np.cumprod(np.flip(np.concatenate([x, ones], axis=dim), dim), axis=dim), dim)
+    n = x.shape[dim]
+    return np.take(before, range(n), axis=dim) * np.take(after, range(1, n + 1), axis=dim)
+
+
+class Amax(Primitive):
+    """f(x) = max of x over dim; ties share the gradient evenly"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dim, keepdim):
+        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        out = x.max(axis=dim, keepdims=True)
+        hit = x == out
+        ctx.save_for_backward(hit / hit.sum(axis=dim, keepdims=True))
+        return out if keepdim else np.squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (share,) = ctx.saved_tensors
+        return _unreduce(g, ctx) * share, None, None
+
+
+class Amin(Primitive):
+    """f(x) = min of x over dim; ties share the gradient evenly"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dim, keepdim):
+        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        out = x.min(axis=dim, keepdims=True)
+        hit = x == out
+        ctx.save_for_backward(hit / hit.sum(axis=dim, keepdims=True))
+        return out if keepdim else np.squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (share,) = ctx.saved_tensors
+        return _unreduce(g, ctx) * share, None, None
+
+
+class LogSoftmax(Primitive):
+    """f(x) = x - log Σ exp(x) over dim (shifted by the max, so it never overflows)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dim):
+        ctx.dim = dim
+        m = x.max(axis=dim, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        shifted = x - m
+        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return g - np.exp(out) * g.sum(axis=ctx.dim, keepdims=True), None
+
+
+class Softmax(Primitive):
+    """f(x) = exp(x) / Σ exp(x) over dim (shifted by the max, so it never overflows)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, dim):
+        ctx.dim = dim
+        m = x.max(axis=dim, keepdims=True)
+        e = np.exp(x - np.where(np.isfinite(m), m, 0))
+        out = e / e.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (out,) = ctx.saved_tensors
+        return out * (g - (g * out).sum(axis=ctx.dim, keepdims=True)), None
+
+
+# ---------------------------------------------------------------------------------------
+# Shape and indexing
+# ---------------------------------------------------------------------------------------
+
+
+class Reshape(Primitive):
+    """f(x) = x with a new shape (same elements, same order)"""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Ctx, x, shape):
+        ctx.in_shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g.reshape(ctx.in_shape), None
+
+
+class Permute(Primitive):
+    """f(x) = x with its axes reordered"""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Ctx, x, axes):
+        ctx.axes = axes
+        return x.transpose(axes)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return permute(g, tuple(np.argsort(ctx.axes).tolist())), None
+
+
+class Expand(Primitive):
+    """f(x) = x broadcast to a larger shape (backward: the engine sums it back)"""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Ctx, x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        return g, None
+
+
+class GetItem(Primitive):
+    """f(x) = x[index]; repeated indices accumulate their gradients"""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Ctx, x, index):
+        ctx.in_shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        if isinstance(g, np.ndarray):
+            return _scatter_add(g, ctx.in_shape, ctx.index), None
+        return ScatterAdd.apply(g, ctx.in_shape, ctx.index), None
+
+
+def _is_basic(index: Any) -> bool:
+    """True if ``index`` uses only ints, slices, None and Ellipsis (no repeats possible)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in items)
+
+
+def _scatter_add(g: np.ndarray, shape: tuple, index: Any) -> np.ndarray:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+class ScatterAdd(Primitive):
+    """f(g) = zeros(shape) with g added at index  (the backward of x[index])"""
+
+    @staticmethod
+    def forward(ctx: Ctx, g, shape, index):
+        ctx.index = index
+        return _scatter_add(g, shape, index)
+
+    @staticmethod
+    def backward(ctx: Ctx, gg):
+        return gg[ctx.index], None, None
+
+
+class Cat(Primitive):
+    """f(dim, x1, x2, ...) = the inputs joined along dim"""
+
+    @staticmethod
+    def forward(ctx: Ctx, dim, *xs):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([0] + [x.shape[dim] for x in xs]).tolist()
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        lead = (slice(None),) * (ctx.dim % g.ndim)
+        b = ctx.bounds
+        return (None,) + tuple(g[lead + (slice(b[i], b[i + 1]),)] for i in range(len(b) - 1))
+
+
+# ---------------------------------------------------------------------------------------
+# Linear algebra
+# ---------------------------------------------------------------------------------------
+
+
+class MatMul(Primitive):
+    """f(a, b) = a @ b  for 1-D, 2-D and batched operands (NumPy's matmul rules)"""
+
+    @staticmethod
+    def forward(ctx: Ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        a, b = ctx.saved_tensors
+        a_vec, b_vec = a.ndim == 1, b.ndim == 1
+        if a_vec:  # treat a as a row (1, n)
+            a = a.reshape((1,) + a.shape)
+            g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if not b_vec else g.reshape((1,))
+        if b_vec:  # treat b as a column (n, 1)
+            b = b.reshape(b.shape + (1,))
+            g = g.reshape(g.shape + (1,))
+        ga = g @ b.mT if ctx.needs_input_grad[0] else None
+        gb = a.mT @ g if ctx.needs_input_grad[1] else None
+        if a_vec and ga is not None:
+            ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
+        if b_vec and gb is not None:
+            gb = gb.reshape(gb.shape[:-1])
+        return ga, gb
+
+
+PRIMITIVES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Add, Sub, Mul, Div, Pow, Maximum, Minimum, Where,
+        Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
+        Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
+        Sum, Prod, Amax, Amin, LogSoftmax, Softmax,
+        Reshape, Permute, Expand, GetItem, ScatterAdd, Cat, MatMul,
+    )
+}  # fmt: skip
+"""Every primitive by name: the registry tools (docs, tests, the tape printer) read."""

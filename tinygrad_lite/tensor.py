@@ -1,0 +1,868 @@
+"""The Tensor: a NumPy array plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
+
+Every method is a visible ``def``. Arithmetic goes straight to a primitive's ``apply``
+(the hot path); everything else calls a function in ``ops`` (composites) that is also
+exported as ``tinygrad_lite.<name>``. In-place methods (``add_``, ``-=``, ...) are at the
+end, with the rules that keep gradients correct.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import dtypes as _dt
+from . import ops
+from ._format import tensor_repr
+from .autograd import function as _function
+from .device import check_device
+from .device import device as _device
+from .primitives import (
+    Abs,
+    Add,
+    Amax,
+    Amin,
+    Cast,
+    Clone,
+    CopyFrom,
+    Cos,
+    Div,
+    Exp,
+    Expm1,
+    GetItem,
+    Log,
+    Log1p,
+    Maximum,
+    Minimum,
+    Mul,
+    Neg,
+    Permute,
+    Pow,
+    Prod,
+    Reciprocal,
+    Relu,
+    Rsqrt,
+    Sigmoid,
+    Sign,
+    Sin,
+    Sqrt,
+    Sub,
+    Sum,
+    Tan,
+    Tanh,
+)  # fmt: skip
+
+__all__ = ["Tensor"]
+
+_new = object.__new__
+_CPU = _device("cpu")
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    ``Tensor(data)`` copies ``data`` into a new float tensor (PyTorch's legacy constructor);
+    prefer ``tinygrad_lite.tensor(data, dtype=..., requires_grad=...)``.
+    """
+
+    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_version", "_hooks", "__weakref__")
+    __array_priority__ = 1000
+
+    def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
+        array = np.array(data, dtype=_dt.get_default_dtype().numpy)
+        self._array = array
+        self._rg = False
+        self.grad = None
+        self.grad_fn = None
+        self._version = [0]
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(
+        cls, array: np.ndarray, grad_fn: Any, requires_grad: bool, version: Any = None
+    ) -> Tensor:
+        """Wrap ``array`` without copying (internal fast constructor)."""
+        t = _new(cls)
+        t._array = array
+        t._rg = requires_grad
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._version = version or [0]
+        t._hooks = None
+        return t
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded for backward."""
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op (their ``.grad`` gets filled)."""
+        return self.grad_fn is None
+
+    @property
+    def data(self) -> Tensor:
+        """A Tensor sharing this one's array, detached from the graph; in-place changes to it
+        are not tracked (PyTorch's ``.data``)."""
+        return Tensor._make(self._array, None, False)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = value._array if isinstance(value, Tensor) else np.asarray(value)
+        self._array = array
+
+    @property
+    def shape(self) -> tuple:
+        return self._array.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._array.ndim
+
+    @property
+    def dtype(self) -> _dt.DType:
+        return _dt.from_numpy_dtype(self._array.dtype)
+
+    @property
+    def device(self) -> Any:
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def T(self) -> Tensor:
+        """All dimensions reversed (the transpose of a matrix)."""
+        return Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dimensions swapped (a batch of matrices transposed)."""
+        return ops.transpose(self, -2, -1)
+
+    @property
+    def itemsize(self) -> int:
+        return self._array.itemsize
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape as a tuple, or the length of dimension ``dim``."""
+        return self._array.shape if dim is None else self._array.shape[dim]
+
+    def dim(self) -> int:
+        return self._array.ndim
+
+    def numel(self) -> int:
+        return self._array.size
+
+    def element_size(self) -> int:
+        return self._array.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._array.dtype.kind == "f"
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array itself (no copy), also when this tensor requires grad."""
+        return self._array
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self._array.size != 1:
+            raise RuntimeError(
+                f"item(): a Tensor with {self._array.size} elements cannot be converted to a "
+                "Python scalar; index it first or use .tolist()"
+            )
+        return self._array.item()
+
+    def tolist(self) -> Any:
+        return self._array.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy ufuncs on Tensors (``np.exp(t)``, ``ndarray + t``) run our ops and return Tensors."""
+        fn = _UFUNCS.get(ufunc)
+        if method != "__call__" or kwargs or fn is None:
+            return NotImplemented
+        return fn(*inputs)
+
+    def __float__(self) -> float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return builtins.int(self.item())
+
+    def __index__(self) -> int:
+        if self._array.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._array.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self._array.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return builtins.bool(self._array.item())
+
+    def __len__(self) -> int:
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._array.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._array.shape[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        extras = []
+        dt = self._array.dtype
+        if (
+            dt.kind == "f"
+            and dt != _dt.get_default_dtype().numpy
+            or dt.kind in "iu"
+            and dt != np.int64
+        ):
+            extras.append(f"dtype={self.dtype!r}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._rg:
+            extras.append("requires_grad=True")
+        return tensor_repr(self._array, extras)
+
+    def __format__(self, spec: str) -> str:
+        if self._array.ndim == 0 and spec:
+            return format(self._array.item(), spec)
+        return repr(self) if not spec else format(repr(self), spec)
+
+    # dtype and device conversion --------------------------------------------------------
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``to(dtype)``, ``to("cpu")``, ``to(device, dtype)`` or ``to(other_tensor)``."""
+        dtype = kwargs.pop("dtype", None)
+        dev = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (_dt.DType, np.dtype, type)):
+                dtype = a
+            else:
+                dev = a
+        if dev is not None:
+            check_device(dev, "to")
+        if dtype is None:
+            return self
+        np_dtype = _dt.to_numpy_dtype(dtype)
+        if np_dtype == self._array.dtype:
+            return self
+        return Cast.apply(self, np_dtype)
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return f"tinygrad_lite.{self.dtype.name.capitalize()}Tensor"
+        return self.to(dtype)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def float(self) -> Tensor:
+        return self.to(_dt.float32)
+
+    def double(self) -> Tensor:
+        return self.to(_dt.float64)
+
+    def half(self) -> Tensor:
+        return self.to(_dt.float16)
+
+    def long(self) -> Tensor:
+        return self.to(_dt.int64)
+
+    def int(self) -> Tensor:
+        return self.to(_dt.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(_dt.bool_)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        check_device("cuda", "cuda")
+        return self
+
+    def clone(self) -> Tensor:
+        """A copy with its own array; gradients flow back to this tensor."""
+        return Clone.apply(self)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def detach(self) -> Tensor:
+        """The same values (shared array and version counter), cut from the graph."""
+        return Tensor._make(self._array, None, False, self._version)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    # ------------------------------------------------------------------ autograd
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Start (or stop) recording operations on this leaf tensor; floats only."""
+        if requires_grad and self._array.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, got {self.dtype}; "
+                "convert first, e.g. t.float().requires_grad_()"
+            )
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables; use .detach() to get "
+                "a tensor that does not require grad"
+            )
+        self._rg = builtins.bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor too after backward (no-op on leaves)."""
+        if self.grad_fn is None:
+            if not self._rg:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def store(grad: Tensor) -> None:
+            t = ref()
+            if t is not None:
+                t.grad = grad.detach() if t.grad is None else t.grad + grad.detach()
+
+        self.grad_fn.register_hook(store)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self.grad_fn is not None and builtins.any(
+            getattr(h, "__name__", "") == "store" for h in (self.grad_fn.hooks or ())
+        )
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor
+        replaces the gradient. Returns a function that removes the hook."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        hooks = self.grad_fn.hooks if self.grad_fn is not None else self._hooks
+        if hooks is None:
+            hooks = []
+            if self.grad_fn is not None:
+                self.grad_fn.hooks = hooks
+            else:
+                self._hooks = hooks
+        hooks.append(hook)
+
+        def remove() -> None:
+            if hook in hooks:
+                hooks.remove(hook)
+
+        remove.remove = remove  # type: ignore[attr-defined]  # PyTorch handles have .remove()
+        return remove
+
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Sequence[Tensor] | None = None,
+    ) -> None:
+        """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ------------------------------------------------------------------ operators
+    def __add__(self, other: Any) -> Tensor:
+        return Add.apply(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return Add.apply(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return Sub.apply(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return Sub.apply(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return Mul.apply(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return Mul.apply(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return ops.div(other, self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        return Pow.apply(self, exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return Pow.apply(base, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return Abs.apply(self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return ops.remainder(other, self)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.eq(self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.ne(self, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return ops.lt(self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return ops.le(self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return ops.gt(self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return ops.ge(self, other)
+
+    def __and__(self, other: Any) -> Tensor:
+        return ops.logical_op(np.bitwise_and, self, other)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return ops.logical_op(np.bitwise_and, other, self)
+
+    def __or__(self, other: Any) -> Tensor:
+        return ops.logical_op(np.bitwise_or, self, other)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return ops.logical_op(np.bitwise_or, other, self)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return ops.logical_op(np.bitwise_xor, self, other)
+
+    def __invert__(self) -> Tensor:
+        return ops.logical_not(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return GetItem.apply(self, ops.normalize_index(index))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        ops.setitem_(self, index, value)
+
+    # ------------------------------------------------------------------ math (methods)
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return Add.apply(self, other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return Sub.apply(self, other if alpha == 1 else other * alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return Mul.apply(self, other)
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return ops.div(self, other, rounding_mode=rounding_mode)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return Pow.apply(self, exponent)
+
+    def matmul(self, other: Tensor) -> Tensor:
+        return ops.matmul(self, other)
+
+    def mm(self, other: Tensor) -> Tensor:
+        return ops.mm(self, other)
+
+    def bmm(self, other: Tensor) -> Tensor:
+        return ops.bmm(self, other)
+
+    def dot(self, other: Tensor) -> Tensor:
+        return ops.dot(self, other)
+
+    def outer(self, other: Tensor) -> Tensor:
+        return ops.outer(self, other)
+
+    def neg(self) -> Tensor:
+        return Neg.apply(self)
+
+    def abs(self) -> Tensor:
+        return Abs.apply(self)
+
+    def exp(self) -> Tensor:
+        return Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return Log.apply(self)
+
+    def log1p(self) -> Tensor:
+        return Log1p.apply(self)
+
+    def expm1(self) -> Tensor:
+        return Expm1.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return Sqrt.apply(self)
+
+    def rsqrt(self) -> Tensor:
+        return Rsqrt.apply(self)
+
+    def sin(self) -> Tensor:
+        return Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return Cos.apply(self)
+
+    def tan(self) -> Tensor:
+        return Tan.apply(self)
+
+    def tanh(self) -> Tensor:
+        return Tanh.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        return Relu.apply(self)
+
+    def erf(self) -> Tensor:
+        return ops.erf(self)
+
+    def sign(self) -> Tensor:
+        return Sign.apply(self)
+
+    def square(self) -> Tensor:
+        return Mul.apply(self, self)
+
+    def reciprocal(self) -> Tensor:
+        return Reciprocal.apply(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Tensor) -> Tensor:
+        return Maximum.apply(self, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        return Minimum.apply(self, other)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        return ops.where(condition, self, other)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return ops.masked_fill(self, mask, value)
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        return self + weight * (end - self)
+
+    def floor(self) -> Tensor:
+        return ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return ops.ceil(self)
+
+    def round(self) -> Tensor:
+        return ops.round(self)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
+            keepdims: Any = None) -> Tensor:  # fmt: skip
+        """Sum over ``dim`` (int, tuple or None = all); ``axis``/``keepdims`` are NumPy aliases."""
+        dim = ops.norm_dims(self.ndim, axis if dim is None else dim)
+        t = self if dtype is None else self.to(dtype)
+        return Sum.apply(t, dim, keepdim if keepdims is None else keepdims)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return ops.mean(self, dim, keepdim, dtype=dtype)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        t = self if dtype is None else self.to(dtype)
+        return Prod.apply(t, ops.norm_dims(self.ndim, dim), keepdim)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return Amax.apply(self, ops.norm_dims(self.ndim, None if dim == () else dim), keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return Amin.apply(self, ops.norm_dims(self.ndim, None if dim == () else dim), keepdim)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """Largest element; with ``dim`` a ``(values, indices)`` pair; with a Tensor, maximum."""
+        return ops.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return ops.min(self, dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return ops.argmin(self, dim, keepdim)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+            correction: Any = None) -> Tensor:  # fmt: skip
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+            correction: Any = None) -> Tensor:  # fmt: skip
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        return ops.norm(self, p, dim, keepdim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        return ops.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim: int) -> Tensor:
+        return ops.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        return ops.log_softmax(self, dim)
+
+    def cumsum(self, dim: int) -> Tensor:
+        return ops.cumsum(self, dim)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return ops.all(self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return ops.any(self, dim, keepdim)
+
+    # ------------------------------------------------------------------ comparisons
+    def eq(self, other: Any) -> Tensor:
+        return ops.eq(self, other)
+
+    def ne(self, other: Any) -> Tensor:
+        return ops.ne(self, other)
+
+    def lt(self, other: Any) -> Tensor:
+        return ops.lt(self, other)
+
+    def le(self, other: Any) -> Tensor:
+        return ops.le(self, other)
+
+    def gt(self, other: Any) -> Tensor:
+        return ops.gt(self, other)
+
+    def ge(self, other: Any) -> Tensor:
+        return ops.ge(self, other)
+
+    def isnan(self) -> Tensor:
+        return ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return ops.isfinite(self)
+
+    def allclose(
+        self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other: Tensor) -> bool:
+        return ops.equal(self, other)
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, *shape)
+
+    def view(self, *shape: Any) -> Tensor:
+        """Like ``reshape`` (all our tensors are contiguous); ``view(dtype)`` is not supported."""
+        return ops.reshape(self, *shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return ops.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> Tensor:
+        return ops.unflatten(self, dim, sizes)
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        return ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return ops.unsqueeze(self, dim)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return ops.transpose(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def t(self) -> Tensor:
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
+        return Permute.apply(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    def permute(self, *dims: Any) -> Tensor:
+        return ops.permute(self, *dims)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return ops.expand(self, *sizes)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return ops.expand(self, other.shape)
+
+    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        return ops.expand(self, tuple(shape))
+
+    def repeat(self, *repeats: Any) -> Tensor:
+        return ops.repeat(self, *repeats)
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple:
+        return ops.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        return ops.unbind(self, dim)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return ops.gather(self, dim, index)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return ops.index_select(self, dim, index)
+
+    # ------------------------------------------------------------------ in place
+    # Rules (as PyTorch): on a leaf that requires grad only under no_grad; a change to a
+    # tensor that some node saved for backward makes that backward raise (version counter).
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return ops.inplace(self, Add, other if alpha == 1 else other * alpha, "add_")
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return ops.inplace(self, Sub, other if alpha == 1 else other * alpha, "sub_")
+
+    def mul_(self, other: Any) -> Tensor:
+        return ops.inplace(self, Mul, other, "mul_")
+
+    def div_(self, other: Any) -> Tensor:
+        return ops.inplace(self, Div, other, "div_")
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return ops.inplace(self, Pow, exponent, "pow_")
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return ops.inplace_unary(self, lambda t: ops.clamp(t, min, max), "clamp_")
+
+    clip_ = clamp_
+
+    def zero_(self) -> Tensor:
+        return ops.inplace_unary(self, lambda t: t * 0, "zero_")
+
+    def fill_(self, value: Any) -> Tensor:
+        return ops.inplace_unary(self, lambda t: t * 0 + value, "fill_")
+
+    def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        return ops.inplace(self, CopyFrom, src, "copy_")
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        return ops.fill_random_(self, "uniform", a, b, generator)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        return ops.fill_random_(self, "normal", mean, std, generator)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+
+def _binary_ufunc(prim: Any) -> Callable[[Any, Any], Tensor]:
+    return lambda a, b: prim.apply(a, b)
+
+
+_UFUNCS: dict = {
+    np.add: _binary_ufunc(Add),
+    np.subtract: _binary_ufunc(Sub),
+    np.multiply: _binary_ufunc(Mul),
+    np.true_divide: _binary_ufunc(Div),
+    np.power: _binary_ufunc(Pow),
+    np.maximum: _binary_ufunc(Maximum),
+    np.minimum: _binary_ufunc(Minimum),
+    np.matmul: lambda a, b: ops.matmul(a, b),
+    np.negative: Neg.apply,
+    np.exp: Exp.apply,
+    np.log: Log.apply,
+    np.log1p: Log1p.apply,
+    np.expm1: Expm1.apply,
+    np.sqrt: Sqrt.apply,
+    np.sin: Sin.apply,
+    np.cos: Cos.apply,
+    np.tan: Tan.apply,
+    np.tanh: Tanh.apply,
+    np.abs: Abs.apply,
+    np.sign: Sign.apply,
+    np.reciprocal: Reciprocal.apply,
+    np.square: lambda a: Mul.apply(a, a),
+    np.equal: lambda a, b: ops.eq(a, b),
+    np.not_equal: lambda a, b: ops.ne(a, b),
+    np.less: lambda a, b: ops.lt(a, b),
+    np.less_equal: lambda a, b: ops.le(a, b),
+    np.greater: lambda a, b: ops.gt(a, b),
+    np.greater_equal: lambda a, b: ops.ge(a, b),
+}
+
+_function.Tensor = Tensor  # let the engine and Function build Tensors (see autograd.function)
