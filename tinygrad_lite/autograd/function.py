@@ -32,6 +32,12 @@ Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor method
 _next_seq = itertools.count().__next__  # creation order; a valid topological order
 
 
+def next_seq() -> int:
+    """Draw a sequence number: every node created later gets a larger one (nn.Module uses
+    this to know which nodes its forward created)."""
+    return _next_seq()
+
+
 class _Freed:
     """Marker left in ``Node.saved`` after backward freed the saved values."""
 

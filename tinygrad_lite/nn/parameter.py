@@ -1,0 +1,39 @@
+"""``Parameter``: a Tensor that a Module registers as learnable (requires grad by default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__ = ["Parameter"]
+
+
+class Parameter(Tensor):
+    """A leaf Tensor that is a Module's learnable weight.
+
+    ``Parameter(t)`` shares ``t``'s array; ``requires_grad`` defaults to True.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            array = np.zeros((0,), dtype=np.float32)
+        elif isinstance(data, Tensor):
+            array = data._array
+        else:
+            array = np.asarray(data)
+        self._array = array
+        self._rg = False
+        self.grad = None
+        self.grad_fn = None
+        self._version = data._version if isinstance(data, Tensor) else [0]
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
