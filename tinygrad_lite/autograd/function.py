@@ -256,7 +256,10 @@ def _apply(fn: Any, args: tuple) -> Any:
     record = requires and state.grad_enabled
     node = Node(fn, tuple(parents), _next_seq())
     if fn.array_mode:
-        out = fn.forward(node, *arrays)
+        try:
+            out = fn.forward(node, *arrays)
+        except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
+            raise _forward_error(fn, arrays, e) from e
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             raw, out = out, np.asarray(out)
             if node.saved:
@@ -276,6 +279,34 @@ def _apply(fn: Any, args: tuple) -> Any:
 
         on_forward(node, out)
     return Tensor._make(out, node, True, version)
+
+
+def _forward_error(fn: Any, arrays: list, exc: Exception) -> RuntimeError:
+    """A clear error for a primitive whose NumPy forward failed: op, shapes, dtypes, the fix."""
+    op = fn.__name__.lower()
+    arrs = [a for a in arrays if isinstance(a, (np.ndarray, np.generic))]
+    shapes = " and ".join(str(tuple(a.shape)) for a in arrs)
+    dtypes = " and ".join(str(a.dtype) for a in arrs)
+    clash = _broadcast_clash([a.shape for a in arrs])
+    if clash is None:
+        return RuntimeError(f"{op}: {exc} (input shapes {shapes}; dtypes {dtypes})")
+    dim, sizes = clash
+    return RuntimeError(
+        f"{op}: input shapes {shapes} (dtypes {dtypes}) cannot be broadcast together: at "
+        f"dim {dim} (counted from the right) the sizes are {' and '.join(map(str, sizes))}. "
+        "Broadcasting aligns shapes from the right; each pair of sizes must be equal or one "
+        "of them 1. Reshape or unsqueeze an input (e.g. x.unsqueeze(-1), x.reshape(...)) so "
+        "the shapes line up."
+    )
+
+
+def _broadcast_clash(shapes: list) -> tuple | None:
+    """(negative dim, sizes) of the first right-aligned dim where ``shapes`` cannot broadcast."""
+    for k in range(1, max((len(s) for s in shapes), default=0) + 1):
+        sizes = [s[-k] for s in shapes if len(s) >= k]
+        if len({n for n in sizes if n != 1}) > 1:
+            return -k, sizes
+    return None
 
 
 def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
