@@ -616,10 +616,12 @@ def count_nonzero(input: Any, dim: Any = None) -> Any:
 
 
 def _compare(ufunc: Any, a: Any, b: Any, op: str) -> Any:
+    """``ufunc(a, b)`` as a constant Tensor; a shape/dtype clash gives a clear RuntimeError."""
+    x, y = _arr(a), _arr(b)
     try:
-        return _const(ufunc(_arr(a), _arr(b)))
-    except ValueError as e:
-        raise RuntimeError(f"{op}: {e}") from None
+        return _const(ufunc(x, y))
+    except (ValueError, TypeError) as e:
+        raise _f.forward_error(op, [np.asarray(x), np.asarray(y)], e) from None
 
 
 def eq(input: Any, other: Any) -> Any:
@@ -650,7 +652,7 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def logical_op(ufunc: Any, a: Any, b: Any) -> Any:
-    return _const(ufunc(_arr(a), _arr(b)))
+    return _compare(ufunc, a, b, ufunc.__name__)
 
 
 def logical_not(input: Any) -> Any:
@@ -659,11 +661,11 @@ def logical_not(input: Any) -> Any:
 
 
 def logical_and(input: Any, other: Any) -> Any:
-    return _const(np.logical_and(_arr(input), _arr(other)))
+    return _compare(np.logical_and, input, other, "logical_and")
 
 
 def logical_or(input: Any, other: Any) -> Any:
-    return _const(np.logical_or(_arr(input), _arr(other)))
+    return _compare(np.logical_or, input, other, "logical_or")
 
 
 def isnan(input: Any) -> Any:

@@ -259,7 +259,7 @@ def _apply(fn: Any, args: tuple) -> Any:
         try:
             out = fn.forward(node, *arrays)
         except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
-            raise _forward_error(fn, arrays, e) from e
+            raise forward_error(fn.__name__.lower(), arrays, e) from e
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             raw, out = out, np.asarray(out)
             if node.saved:
@@ -277,13 +277,12 @@ def _apply(fn: Any, args: tuple) -> Any:
     if state.anomaly:
         from .anomaly import on_forward  # imported only in anomaly mode
 
-        on_forward(node, out)
+        on_forward(node, out, arrays)
     return Tensor._make(out, node, True, version)
 
 
-def _forward_error(fn: Any, arrays: list, exc: Exception) -> RuntimeError:
-    """A clear error for a primitive whose NumPy forward failed: op, shapes, dtypes, the fix."""
-    op = fn.__name__.lower()
+def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
+    """A clear error for an op whose NumPy forward failed: op, shapes, dtypes, the fix."""
     arrs = [a for a in arrays if isinstance(a, (np.ndarray, np.generic))]
     shapes = " and ".join(str(tuple(a.shape)) for a in arrs)
     dtypes = " and ".join(str(a.dtype) for a in arrs)
