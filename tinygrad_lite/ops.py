@@ -396,6 +396,17 @@ def matmul(input: Any, other: Any) -> Any:
             + ("first" if b.ndim == 1 else "second-to-last")
             + " dimension of the second; transpose (.T / .mT) or reshape one of them."
         )
+    batch_a, batch_b = a.shape[:-2], b.shape[:-2]
+    if batch_a != batch_b and batch_a and batch_b:
+        try:
+            np.broadcast_shapes(batch_a, batch_b)
+        except ValueError:
+            raise RuntimeError(
+                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} have batch dimensions "
+                f"{batch_a} and {batch_b} that cannot be broadcast together (aligned from the "
+                "right, each pair of sizes must be equal or one of them 1); reshape or unsqueeze "
+                "one operand."
+            ) from None
     return MatMul.apply(input, other)
 
 
