@@ -1,0 +1,438 @@
+"""The ``tinygrad-lite`` command line: ``demo``, ``train``, ``predict``, ``graph``.
+
+Each command is a small function that turns parsed arguments into printed numbers and
+written files. Bad input never shows a traceback: usage errors print one line and exit
+with 2, bad files or data print one line and exit with 1. Drawing and plotting are
+optional: without Graphviz's ``dot`` or matplotlib a one-line note replaces the picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+
+PROG = "tinygrad-lite"
+
+# The 30 rows of data/pizza.txt (reservations, pizzas), kept here so that ``demo`` runs
+# from any directory and from an installed (non-editable) package too.
+PIZZA_ROWS = (
+    (13, 33), (2, 16), (14, 32), (23, 51), (13, 27), (1, 16), (18, 34), (10, 17), (26, 29),
+    (3, 15), (3, 15), (21, 32), (7, 22), (22, 37), (2, 13), (27, 44), (6, 16), (10, 21),
+    (18, 37), (15, 30), (9, 26), (26, 34), (8, 23), (15, 39), (10, 27), (21, 37), (5, 17),
+    (6, 18), (13, 25), (13, 23),
+)  # fmt: skip
+
+
+class CliError(Exception):
+    """A problem with the user's files or data: printed as one line, exit code 1."""
+
+
+class UsageError(Exception):
+    """A problem with the command line itself: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (no usage dump) and exits with 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (try --help)\n")
+
+
+# ---------------------------------------------------------------------------------------
+# small helpers: output files, notes
+# ---------------------------------------------------------------------------------------
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+def _out_dir(path: str) -> Path:
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CliError(f"cannot create output directory {out}: {e.strerror or e}") from None
+    return out
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_graph(dot: Any, path: Path) -> str:
+    """Write a ``graphviz.Digraph`` as SVG at ``path`` (or as DOT source if ``dot`` is missing).
+
+    Returns a one-line message saying what was written.
+    """
+    try:
+        svg = dot.pipe(format="svg")
+    except Exception:  # graphviz.ExecutableNotFound or a failing dot: keep the DOT source
+        dot_path = path.with_suffix(".dot")
+        _atomic_write(dot_path, dot.source.encode())
+        return (
+            f"wrote {dot_path} (Graphviz's `dot` program was not found, so this is the DOT "
+            f"source; install Graphviz, e.g. `apt-get install graphviz`, and run "
+            f"`dot -Tsvg {dot_path} -o {path}`)"
+        )
+    _atomic_write(path, svg)
+    return f"wrote {path}"
+
+
+def plot_losses(losses: Sequence[float], path: Path, title: str, xlabel: str) -> str:
+    """Plot a loss curve (log scale when it spans decades) to ``path``; return a one-line note."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return f"(matplotlib is not installed: no {path.name}; pip install matplotlib)"
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(np.arange(len(losses)), losses)
+    positive = [v for v in losses if v > 0 and math.isfinite(v)]
+    if positive and max(positive) / min(positive) > 100:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (mean squared error)")
+    ax.set_title(title)
+    fig.tight_layout()
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    fig.savefig(tmp)
+    plt.close(fig)
+    os.replace(tmp, path)
+    return f"wrote {path}"
+
+
+def _draw(tensor: Any, params: dict[str, Any]) -> Any | None:
+    """The computation graph of ``tensor`` as a graphviz.Digraph, or None without graphviz."""
+    try:
+        from .viz import draw
+    except ImportError:
+        return None
+    return draw(tensor, params=params)
+
+
+# ---------------------------------------------------------------------------------------
+# demo
+# ---------------------------------------------------------------------------------------
+
+
+def pizza_data() -> tuple[np.ndarray, np.ndarray]:
+    """Reservations and pizzas of the pizza data set, as float64 arrays of shape (30,)."""
+    rows = np.array(PIZZA_ROWS, dtype=np.float64)
+    return rows[:, 0], rows[:, 1]
+
+
+def train_pizza(iterations: int = 20_000, lr: float = 0.001) -> tuple[Any, list[float]]:
+    """Gradient descent on the pizza data from w = b = 0 (float64), as in "Walking the Gradient".
+
+    Returns the trained ``nn.LinearRegression``-like pair (w, b) as a dict of tensors and
+    the loss before each update.
+    """
+    import tinygrad_lite as tl
+
+    xs, ys = pizza_data()
+    x, y = tl.tensor(xs), tl.tensor(ys)
+    w = tl.tensor(0.0, dtype=tl.float64, requires_grad=True)
+    b = tl.tensor(0.0, dtype=tl.float64, requires_grad=True)
+    losses = []
+    for _ in range(iterations + 1):  # the seed's loop runs over 0..iterations, inclusive
+        loss = ((x * w + b - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with tl.no_grad():
+            w -= lr * w.grad
+            b -= lr * b.grad
+        w.grad = None
+        b.grad = None
+    return {"w": w, "b": b}, losses
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tinygrad_lite as tl
+
+    out = _out_dir(args.out)
+    params, losses = train_pizza()
+    w, b = params["w"], params["b"]
+    xs, ys = pizza_data()
+    x, y = tl.tensor(xs), tl.tensor(ys)
+    loss = ((x * w + b - y) ** 2).mean()  # one more forward pass, recorded for the drawing
+    print("Linear regression on the pizza data (30 rows: reservations -> pizzas)")
+    print("gradient descent from w = b = 0, 20,000 iterations at lr 0.001:")
+    print(f"  w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
+    print(f"  prediction for 20 reservations: {(20 * w + b).item():.2f} pizzas")
+    dot = _draw(loss, params)
+    if dot is None:
+        print("(graph not drawn: pip install graphviz)")
+    else:
+        print(write_graph(dot, out / "pizza_graph.svg"))
+    print(plot_losses(losses, out / "pizza_loss.png", "pizza: loss per iteration", "iteration"))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------
+# graph EXPR
+# ---------------------------------------------------------------------------------------
+
+#: Functions an expression may call, by name.
+FUNCTIONS: dict[str, str] = {
+    "exp": "exp", "log": "log", "tanh": "tanh", "sin": "sin", "cos": "cos", "sqrt": "sqrt",
+    "sigmoid": "sigmoid", "relu": "relu", "abs": "abs",
+}  # fmt: skip
+
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a**b,
+}
+
+
+def parse_expression(text: str) -> ast.expr:
+    """Parse ``text`` into an AST that holds only names, numbers, + - * / **, unary minus
+    and calls of :data:`FUNCTIONS`; raise UsageError naming what is not allowed."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as e:
+        raise UsageError(f"cannot parse expression {text!r}: {e.msg}") from None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Expression, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp)):
+            if isinstance(node, ast.BinOp) and type(node.op) not in _BINOPS:
+                raise UsageError(f"operator {type(node.op).__name__} is not allowed in {text!r}")
+            if isinstance(node, ast.UnaryOp) and not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise UsageError(f"operator {type(node.op).__name__} is not allowed in {text!r}")
+        elif isinstance(node, (ast.USub, ast.UAdd, *_BINOPS)):
+            pass
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise UsageError(f"only numbers are allowed as constants, not {node.value!r}")
+        elif isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            if name not in FUNCTIONS or node.keywords or len(node.args) != 1:
+                allowed = ", ".join(FUNCTIONS)
+                raise UsageError(
+                    f"only one-argument calls of {allowed} are allowed, not {ast.unparse(node)!r}"
+                )
+        else:
+            raise UsageError(f"{ast.unparse(node)!r} is not allowed in an expression")
+    return tree.body
+
+
+def expression_names(tree: ast.expr) -> list[str]:
+    """The variable names an expression uses, in order of first appearance."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in names:
+            if not (isinstance(node, ast.Name) and _is_callee(tree, node)):
+                names.append(node.id)
+    return names
+
+
+def _is_callee(tree: ast.expr, name: ast.Name) -> bool:
+    return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree))
+
+
+def evaluate_expression(tree: ast.expr, env: dict[str, Any]) -> Any:
+    """Evaluate a parsed expression with the values in ``env`` (Tensors or numbers)."""
+    import tinygrad_lite as tl
+
+    def ev(node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant):
+            return float(node.value)  # floats: 2**2**99999 overflows at once, never hangs
+        if isinstance(node, ast.Name):
+            return env[node.id]
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp):
+            return _BINOPS[type(node.op)](ev(node.left), ev(node.right))
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        arg = ev(node.args[0])
+        if not isinstance(arg, tl.Tensor):
+            arg = tl.tensor(float(arg), dtype=tl.float64)
+        return getattr(tl, FUNCTIONS[node.func.id])(arg)
+
+    return ev(tree)
+
+
+def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise UsageError(f"{what} {item!r} must look like NAME=NUMBER")
+        try:
+            values[name] = float(value)
+        except ValueError:
+            raise UsageError(f"{what} {item!r}: {value!r} is not a number") from None
+    return values
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    import tinygrad_lite as tl
+
+    tree = parse_expression(args.expr)
+    values = _parse_assignments(args.var or [], "--var")
+    names = expression_names(tree)
+    missing = [n for n in names if n not in values]
+    if missing:
+        hint = " ".join(f"--var {n}=1.0" for n in missing)
+        raise UsageError(f"no value for {', '.join(missing)} in {args.expr!r} (add {hint})")
+    env = {n: tl.tensor(values[n], dtype=tl.float64, requires_grad=True) for n in names}
+    with np.errstate(all="ignore"):
+        result = evaluate_expression(tree, env)
+    if not isinstance(result, tl.Tensor):
+        raise UsageError(f"{args.expr!r} has no variables: nothing to differentiate")
+    at = ", ".join(f"{n}={values[n]:g}" for n in names)
+    print(f"{args.expr} at {at} = {result.item():.6g}")
+    result.backward()
+    for n in names:
+        g = env[n].grad
+        print(f"  d/d{n} = {0.0 if g is None else g.item():.6g}")
+    dot = _draw(result, env)
+    if dot is None:
+        print("(graph not drawn: pip install graphviz)")
+        return 0
+    path = Path(args.out)
+    if path.suffix.lower() != ".svg":
+        path = path.with_suffix(".svg")
+    _out_dir(str(path.parent))
+    print(write_graph(dot, path))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------
+# train / predict
+# ---------------------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    raise CliError("train: not available yet")
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    raise CliError("predict: not available yet")
+
+
+# ---------------------------------------------------------------------------------------
+# the parser and main
+# ---------------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive finite number")
+    return value
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of ``tinygrad-lite`` with its four sub-commands."""
+    from . import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="tinygrad_lite: train the seeds' small models, draw computation graphs.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    demo = sub.add_parser("demo", help="train the pizza model, print its numbers, draw it")
+    demo.add_argument("--out", default="out", help="output directory (default: ./out)")
+    demo.set_defaults(func=cmd_demo)
+
+    train = sub.add_parser("train", help="train a linear or quadratic model on a data file")
+    train.add_argument("--data", required=True, help="text file: header line, then x y rows")
+    train.add_argument("--model", choices=["linear", "quadratic"], default="linear")
+    train.add_argument("--epochs", type=_positive_int, default=100)
+    train.add_argument("--batch-size", type=_positive_int, default=None,
+                       help="minibatch size (default: the whole data set)")  # fmt: skip
+    train.add_argument("--lr", type=_positive_float, default=0.001, help="learning rate")
+    train.add_argument("--param-lr", action="append", metavar="NAME=LR", default=[],
+                       help="learning rate of one parameter (repeatable)")  # fmt: skip
+    train.add_argument("--seed", type=int, default=0, help="seed for the shuffling")
+    train.add_argument("--save", metavar="CKPT", help="write the trained parameters (.npz)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar, fewer lines")
+    train.set_defaults(func=cmd_train)
+
+    predict = sub.add_parser("predict", help="predict y for each X with a saved checkpoint")
+    predict.add_argument("--checkpoint", required=True, metavar="CKPT")
+    predict.add_argument("x", nargs="+", type=_float, metavar="X")
+    predict.set_defaults(func=cmd_predict)
+
+    graph = sub.add_parser("graph", help="evaluate, differentiate and draw an expression")
+    graph.add_argument("expr", metavar="EXPR", help='e.g. "x**2 + x*y"')
+    graph.add_argument("--var", action="append", metavar="NAME=VALUE",
+                       help="value of a variable (repeatable)")  # fmt: skip
+    graph.add_argument("--out", default="out/graph.svg", help="SVG file to write")
+    graph.set_defaults(func=cmd_graph)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 bad file or data, 2 bad usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as e:
+        print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except CliError as e:
+        print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug or an unexpected input: one line, unless debugging
+        if os.environ.get("TINYGRAD_LITE_DEBUG"):
+            raise
+        print(f"{PROG} {args.command}: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
