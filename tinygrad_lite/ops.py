@@ -609,6 +609,19 @@ def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
     return LogSoftmax.apply(input, check_dim(input.ndim, dim, "log_softmax"))
 
 
+def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
+    """Running sum along ``dim``: a product with a triangular matrix of ones (O(n²), simple)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    d = check_dim(input.ndim, dim, "cumsum")
+    if input.ndim == 0:
+        return input
+    n = input.shape[d]
+    upper = np.triu(np.ones((n, n), dtype=input._array.dtype))  # upper[j, i] = 1 if j <= i
+    moved = transpose(input, d, -1)
+    return transpose(MatMul.apply(moved, upper), d, -1)
+
+
 def all(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     return _const(np.all(input._array, axis=norm_dims(input.ndim, dim), keepdims=keepdim))
 

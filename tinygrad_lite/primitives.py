@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes as _dt
 from .autograd.function import Primitive
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
@@ -54,6 +55,22 @@ def cast(g: Any, dtype: np.dtype) -> Any:
     return Cast.apply(g, dtype)
 
 
+_F64 = np.dtype(np.float64)
+
+
+def promote(out: Any, x: Any, y: Any) -> Any:
+    """``out`` with PyTorch's result dtype: float64 only if a float64 array was an operand.
+
+    NumPy widens int + float, and float32 + ``np.float64(2)``, to float64; PyTorch gives the
+    default float dtype (float32) instead. One dtype comparison when nothing needs fixing.
+    """
+    if out.dtype is not _F64 or type(x) is np.ndarray and x.dtype is _F64:
+        return out
+    if type(y) is np.ndarray and y.dtype is _F64:
+        return out
+    return out.astype(_dt.get_default_dtype().numpy)
+
+
 def _keepdim_shape(shape: tuple, dim: Any) -> tuple:
     """``shape`` with the reduced axes ``dim`` (None = all) kept as size 1."""
     if dim is None:
@@ -80,7 +97,7 @@ class Add(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        return x + y
+        return promote(x + y, x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -92,7 +109,7 @@ class Sub(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        return x - y
+        return promote(x - y, x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -105,7 +122,7 @@ class Mul(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         ctx.save_for_backward(x, y)
-        return x * y
+        return promote(x * y, x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -119,7 +136,7 @@ class Div(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         ctx.save_for_backward(x, y)
-        return x / y
+        return promote(x / y, x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -132,7 +149,7 @@ class Pow(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = x**y
+        out = promote(x**y, x, y)
         ctx.save_for_backward(x, y, out)
         return out
 
@@ -149,7 +166,7 @@ class Maximum(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = np.maximum(x, y)
+        out = promote(np.maximum(x, y), x, y)
         ctx.save_for_backward((x > y) + 0.5 * (x == y))
         return out
 
@@ -164,7 +181,7 @@ class Minimum(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = np.minimum(x, y)
+        out = promote(np.minimum(x, y), x, y)
         ctx.save_for_backward((x < y) + 0.5 * (x == y))
         return out
 
@@ -181,7 +198,7 @@ class Where(Primitive):
     def forward(ctx: Ctx, cond, x, y):
         cond = np.asarray(cond, dtype=bool)
         ctx.save_for_backward(cond, ~cond)
-        return np.where(cond, x, y)
+        return promote(np.where(cond, x, y), x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -460,7 +477,7 @@ class Clamp(Primitive):
 
 def _erf(x: np.ndarray) -> np.ndarray:
     """Elementwise error function (NumPy has none); exact to double precision."""
-    return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(x), dtype=x.dtype)
 
 
 class Erf(Primitive):
@@ -561,6 +578,8 @@ class Prod(Primitive):
         g = _unreduce(g, ctx)
         if isinstance(x, np.ndarray) and (x == 0).any():
             return g * _prod_of_others(x, ctx.dim), None, None
+        if not isinstance(x, np.ndarray) and (x._array == 0).any():
+            return g * _prod_of_others_tensor(x, ctx.dim), None, None
         out = out if ctx.keepdim else out.reshape(_keepdim_shape(ctx.in_shape, ctx.dim))
         return g * out / x, None, None
 
@@ -580,6 +599,21 @@ def _prod_of_others(x: np.ndarray, dim: Any) -> np.ndarray:
     after = np.flip(np.cumprod(np.flip(np.concatenate([x, ones], axis=dim), dim), axis=dim), dim)
     n = x.shape[dim]
     return np.take(before, range(n), axis=dim) * np.take(after, range(1, n + 1), axis=dim)
+
+
+def _prod_of_others_tensor(x: Any, dim: Any) -> Any:
+    """``_prod_of_others`` as a differentiable Tensor formula (for ``create_graph=True``).
+
+    With ``nz`` = x with zeros replaced by 1 and ``c`` zeros in a slice:
+    others_i = Π(nz) / nz_i times (1 if c == 0; if c == 1: 1 at the zero, else that zero's
+    value; 0 if c >= 2). Exact values, and exact derivatives where a slice has at most one zero.
+    """
+    zero = x._array == 0
+    nz = Where.apply(zero, 1.0, x)
+    count = zero.sum(axis=dim, keepdims=True)
+    zero_value = Sum.apply(Where.apply(zero, x, 0.0), dim, True)  # the one zero, as a Tensor
+    scale = Where.apply(count == 1, Where.apply(zero, 1.0, zero_value), (count == 0) * 1.0)
+    return Prod.apply(nz, dim, True) / nz * scale
 
 
 class Amax(Primitive):

@@ -233,19 +233,11 @@ class Tensor:
 
     def __repr__(self) -> str:
         extras = []
-        dt = self._array.dtype
-        if (
-            dt.kind == "f"
-            and dt != _dt.get_default_dtype().numpy
-            or dt.kind in "iu"
-            and dt != np.int64
-        ):
-            extras.append(f"dtype={self.dtype!r}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self._rg:
             extras.append("requires_grad=True")
-        return tensor_repr(self._array, extras)
+        return tensor_repr(self._array, repr(self.dtype), _dt.get_default_dtype().numpy, extras)
 
     def __format__(self, spec: str) -> str:
         if self._array.ndim == 0 and spec:
