@@ -13,6 +13,7 @@ import numpy as np
 from . import function as _f
 from . import graph
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .check_module import CheckResult, check_module
 from .engine import run_backward, sum_to, tape
 from .function import Function, FunctionCtx, Node, Primitive
 from .grad_mode import (
@@ -30,6 +31,7 @@ __all__ = [
     "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad", "set_grad_enabled",
     "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "detect_anomaly",
     "set_detect_anomaly", "is_anomaly_enabled", "graph", "run_backward",
+    "check_module", "CheckResult",
 ]  # fmt: skip
 
 

@@ -1,0 +1,371 @@
+"""Draw a recorded computation as a Graphviz graph: ``draw(loss)`` and ``render(graph, path)``.
+
+One box per tensor (parameters, data, leaves, intermediate results, outputs, each styled
+differently) and one ellipse per op; edges follow the data from inputs to outputs. Values
+and gradients are printed inside the boxes when the engine still has them (run backward
+inside ``autograd.graph.keep_intermediates()``, or use ``viz.backward(loss)``, to keep all
+of them). Ops run inside a Module's forward are grouped into a labelled cluster per module.
+
+The result is a ``graphviz.Digraph``: it shows itself inline in Jupyter, and has ``.source``,
+``.save(path)`` and ``.render(...)``. ``render()`` below also writes the DOT file when the
+``dot`` program is missing and says how to install Graphviz.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from typing import Any
+
+from ._labels import fmt_array, fmt_shape
+from ._model import GraphModel, Step, Value, collect
+
+__all__ = ["draw", "render", "build_digraph", "GraphvizMissingError", "STYLES"]
+
+# Node styles by kind of tensor; the legend in docs/visualization.md uses the same colours.
+STYLES: dict[str, dict[str, str]] = {
+    "param": {"shape": "box", "style": "filled,bold", "fillcolor": "#ffd8a8"},
+    "leaf": {"shape": "box", "style": "filled", "fillcolor": "#fff3bf"},
+    "input": {"shape": "box", "style": "filled", "fillcolor": "#d0ebff"},
+    "const": {"shape": "box", "style": "filled,dashed", "fillcolor": "#f1f3f5"},
+    "op_value": {"shape": "box", "style": "rounded", "fillcolor": "white"},
+    "output": {"shape": "box", "style": "filled,bold", "fillcolor": "#d3f9d8", "peripheries": "2"},
+    "op": {"shape": "ellipse", "style": "filled", "fillcolor": "#e9ecef", "fontsize": "11"},
+    "module": {"shape": "box3d", "style": "filled", "fillcolor": "#e5dbff"},
+    "note": {"shape": "note", "style": "filled", "fillcolor": "#ffe3e3"},
+}
+HIGHLIGHT = {"color": "#e03131", "penwidth": "3", "fillcolor": "#ffec99", "style": "filled,bold"}
+FANOUT = {"color": "#c92a2a", "penwidth": "2"}
+DEFAULT_MAX_NODES = 400
+INSTALL_HINT = (
+    "the Graphviz program `dot` was not found on PATH. Install Graphviz to render images: "
+    "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
+    "`conda install -c conda-forge graphviz`, or https://graphviz.org/download/ (Windows)."
+)
+
+
+class GraphvizMissingError(RuntimeError):
+    """Raised by ``render`` when the ``dot`` program is missing (the .dot file is written)."""
+
+
+def _graphviz() -> Any:
+    try:
+        import graphviz
+    except ImportError:  # pragma: no cover - graphviz is a declared extra
+        raise ImportError(
+            "tinygrad_lite.viz needs the `graphviz` Python package: pip install graphviz "
+            "(or pip install 'tinygrad_lite[viz]'); viz.as_text() and viz.tape() work without it."
+        ) from None
+    return graphviz
+
+
+def draw(
+    outputs: Any,
+    params: Any = None,
+    *,
+    show_values: bool = True,
+    show_grads: bool = True,
+    show_shapes: bool = True,
+    rankdir: str = "LR",
+    max_elems: int = 6,
+    cluster_modules: bool = True,
+    collapse_modules: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    title: str | None = None,
+) -> Any:
+    """The graph behind ``outputs`` (a Tensor or a list of Tensors) as a ``graphviz.Digraph``.
+
+    ``params`` names tensors: a Module (its ``named_parameters()``, and its submodules become
+    clusters) or a dict name -> Tensor (data tensors included). Arrays longer than
+    ``max_elems`` are abbreviated; ``collapse_modules=True`` draws each top-level module as
+    one node; past ``max_nodes`` nodes the oldest ones are left out, with a note saying so.
+    """
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    model = collect(outputs, params)
+    return build_digraph(
+        model, show_values=show_values, show_grads=show_grads, show_shapes=show_shapes,
+        rankdir=rankdir, max_elems=max_elems, cluster_modules=cluster_modules,
+        collapse_modules=collapse_modules, max_nodes=max_nodes, title=title,
+    )  # fmt: skip
+
+
+def _value_label(v: Value, opts: dict, grad: Any) -> str:
+    kind = {"param": "param", "input": "data", "leaf": "leaf"}.get(v.kind)
+    lines = [f"{v.name}  ({kind})" if kind else v.name]
+    if opts["show_shapes"] and v.shape is not None:
+        lines.append(f"shape {fmt_shape(v.shape)}")
+    if opts["show_values"]:
+        if v.data is not None:
+            lines.append(f"data {fmt_array(v.data, opts['max_elems'])}")
+        elif v.kind == "op":
+            lines.append("data (freed)")
+    if opts["show_grads"] and v.requires_grad:
+        if grad is not None:
+            lines.append(f"grad {fmt_array(grad, opts['max_elems'])}")
+    if v.uses > 1 and v.requires_grad:
+        lines.append(f"grad = Σ {v.uses} contributions")
+    return "\n".join(lines)
+
+
+def _style(v: Value) -> dict[str, str]:
+    if v.is_output:
+        style = dict(STYLES["output"])
+    elif v.kind == "op":
+        style = dict(STYLES["op_value"])
+    else:
+        style = dict(STYLES[v.kind])
+    if v.uses > 1 and v.requires_grad:
+        style.update(FANOUT)
+    return style
+
+
+def _collapse_groups(model: GraphModel) -> dict[str, str]:
+    """Which module each collapsed group stands for: the root's children, else top level."""
+    mods = model.modules
+    if "" in mods:
+        children = [m.name for m in mods.values() if m.parent == ""]
+        return {name: name for name in (children or [""])}
+    return {m.name: m.name for m in mods.values() if m.parent is None}
+
+
+def _group_of(model: GraphModel, module: str | None, groups: dict[str, str]) -> str | None:
+    while module is not None:
+        if module in groups:
+            return module
+        info = model.modules.get(module)
+        if info is None:  # a parameter's module that recorded no ops: try its parent name
+            module = module.rsplit(".", 1)[0] if "." in module else ("" if module else None)
+            continue
+        module = info.parent
+    return None
+
+
+def build_digraph(
+    model: GraphModel,
+    *,
+    show_values: bool = True,
+    show_grads: bool = True,
+    show_shapes: bool = True,
+    rankdir: str = "LR",
+    max_elems: int = 6,
+    cluster_modules: bool = True,
+    collapse_modules: bool = False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    title: str | None = None,
+    grads: dict | None = None,
+    highlight: set | None = None,
+) -> Any:
+    """Turn a ``GraphModel`` into a Digraph (``draw`` and the backward frames use this).
+
+    ``grads`` (value key -> array) replaces the gradients shown; ``highlight`` is a set of
+    value keys and ``("step", index)`` entries drawn highlighted."""
+    graphviz = _graphviz()
+    opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
+            "max_elems": max_elems}  # fmt: skip
+    highlight = highlight or set()
+    ids = {key: f"t{i}" for i, key in enumerate(model.values)}
+    groups = _collapse_groups(model) if collapse_modules and model.modules else {}
+
+    def group_of_step(step: Step) -> str | None:
+        return _group_of(model, step.module, groups) if groups else None
+
+    # Where each value is consumed, to know which values a collapsed module hides.
+    consumers: dict[Any, list[Step]] = {}
+    for step in model.steps:
+        for a in step.args:
+            if isinstance(a, Value):
+                consumers.setdefault(a.key, []).append(step)
+    producer_group = {s.out.key: group_of_step(s) for s in model.steps}
+
+    def hidden(v: Value) -> str | None:
+        """The collapsed group that swallows ``v``, if any."""
+        if not groups:
+            return None
+        if v.kind == "param":
+            return _group_of(model, v.module, groups)
+        g = producer_group.get(v.key)
+        if g is None or v.is_output:
+            return None
+        if all(group_of_step(c) == g for c in consumers.get(v.key, [])):
+            return g
+        return None
+
+    # nodes: (order, id, label, attrs, cluster module or None)
+    nodes: list[tuple[float, str, str, dict, str | None]] = []
+    edges: set[tuple[str, str]] = set()
+    first_use = {}
+    for step in model.steps:
+        for a in step.args:
+            if isinstance(a, Value) and a.key not in first_use:
+                first_use[a.key] = step.index
+    group_members: dict[str, list[Step]] = {}
+    group_params: dict[str, list[Value]] = {}
+    for v in model.values.values():
+        g = hidden(v)
+        if g is not None:
+            if v.kind == "param":
+                group_params.setdefault(g, []).append(v)
+            continue
+        grad = v.grad if grads is None else grads.get(v.key)
+        attrs = _style(v)
+        if v.key in highlight:
+            attrs.update(HIGHLIGHT)
+        if v.kind == "op":
+            order = _step_index(model, v) + 0.5
+        else:
+            order = first_use.get(v.key, len(model.steps)) - 0.25
+        cluster = v.module if (cluster_modules and not groups) else None
+        if v.kind in ("input", "const"):
+            cluster = None
+        nodes.append((order, ids[v.key], _value_label(v, opts, grad), attrs, cluster))
+
+    def rep(step: Step) -> str:
+        g = group_of_step(step)
+        return f"mod{_safe(g)}" if g is not None else f"op{step.index}"
+
+    for step in model.steps:
+        g = group_of_step(step)
+        if g is not None:
+            group_members.setdefault(g, []).append(step)
+        else:
+            attrs = dict(STYLES["op"])
+            if ("step", step.index) in highlight:
+                attrs.update(HIGHLIGHT)
+            text = step.call_text(lambda x: fmt_array(x, max_elems))
+            cluster = step.module if cluster_modules and not groups else None
+            nodes.append((step.index, f"op{step.index}", text, attrs, cluster))
+        r = rep(step)
+        for a in step.args:
+            if not isinstance(a, Value):
+                continue
+            h = hidden(a)
+            src = ids[a.key] if h is None else f"mod{_safe(h)}"
+            if src != r:
+                edges.add((src, r))
+        if hidden(step.out) is None:
+            edges.add((r, ids[step.out.key]))
+    for g, members in group_members.items():
+        info = model.modules[g]
+        lines = [info.label, f"{len(members)} ops collapsed"]
+        ps = group_params.get(g, [])
+        if ps:
+            lines.append("params: " + ", ".join(
+                f"{p.name.rsplit('.', 1)[-1]} {fmt_shape(p.shape)}" for p in ps))  # fmt: skip
+        outs = [s.out for s in members if hidden(s.out) is None]
+        if outs and show_shapes:
+            lines.append("out " + ", ".join(fmt_shape(o.shape) for o in outs))
+        attrs = dict(STYLES["module"])
+        if any(("step", s.index) in highlight for s in members):
+            attrs.update(HIGHLIGHT)
+        nodes.append((max(s.index for s in members), f"mod{_safe(g)}", "\n".join(lines), attrs,
+                      None))  # fmt: skip
+
+    dropped = 0
+    total = len(nodes)
+    if max_nodes is not None and total > max_nodes:
+        keep = max(max_nodes - 1, 1)
+        nodes.sort(key=lambda n: n[0])
+        dropped_nodes = nodes[: total - keep]
+        nodes = nodes[total - keep :]
+        dropped = len(dropped_nodes)
+    kept_ids = {n[1] for n in nodes}
+
+    dot = graphviz.Digraph("computation")
+    dot.attr(rankdir=rankdir, fontname="Helvetica", compound="true")
+    dot.attr("node", fontname="Helvetica", fontsize="10")
+    dot.attr("edge", color="#495057", arrowsize="0.7")
+    if title:
+        dot.attr(label=title, labelloc="t", fontsize="14")
+    clusters: dict[str | None, list] = {}
+    for _order, nid, label, attrs, cluster in sorted(nodes, key=lambda n: n[0]):
+        if cluster is not None and cluster not in model.modules:
+            cluster = None
+        clusters.setdefault(cluster, []).append((nid, label, attrs))
+    for nid, label, attrs in clusters.pop(None, []):
+        dot.node(nid, _escape(label), **attrs)
+    _emit_clusters(dot, model, clusters)
+    for a, b in sorted(edges):
+        if a in kept_ids and b in kept_ids:
+            dot.edge(a, b)
+    if dropped:
+        note = (
+            f"{dropped} of {total} nodes not drawn (the oldest ones, nearest the inputs).\n"
+            "Pass max_nodes=None to draw everything, or collapse_modules=True."
+        )
+        dot.node("note_truncated", _escape(note), **STYLES["note"])
+    return dot
+
+
+def _step_index(model: GraphModel, v: Value) -> int:
+    for step in model.steps:
+        if step.out is v:
+            return step.index
+    return 0
+
+
+def _emit_clusters(dot: Any, model: GraphModel, clusters: dict[str | None, list]) -> None:
+    """Nested ``subgraph cluster_*`` blocks, one per module that holds drawn nodes."""
+    needed = set()
+    for name in clusters:
+        while name is not None:
+            needed.add(name)
+            name = model.modules[name].parent
+    children: dict[str | None, list[str]] = {}
+    for name in model.modules:
+        if name in needed:
+            children.setdefault(model.modules[name].parent, []).append(name)
+
+    def emit(parent_graph: Any, name: str) -> None:
+        info = model.modules[name]
+        with parent_graph.subgraph(name=f"cluster_{_safe(name)}") as sub:
+            sub.attr(label=info.label, style="rounded,filled", fillcolor="#f8f9fa",
+                     color="#868e96", fontsize="12")  # fmt: skip
+            for nid, label, attrs in clusters.get(name, []):
+                sub.node(nid, _escape(label), **attrs)
+            for child in children.get(name, []):
+                emit(sub, child)
+
+    for top in children.get(None, []):
+        emit(dot, top)
+
+
+def _safe(name: str | None) -> str:
+    return "root" if not name else re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _escape(label: str) -> str:
+    """A plain-text label with line breaks, safe for DOT (backslashes are DOT escapes)."""
+    return label.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def render(graph: Any, path: str, format: str = "svg") -> str:  # noqa: A002
+    """Write ``graph`` to ``path`` (extension added if missing) as ``format`` (svg, png,
+    pdf, ...) and return the file written. The DOT source is always saved next to it
+    (``path.dot``); without the ``dot`` program, raise ``GraphvizMissingError`` saying how to
+    install Graphviz."""
+    root, ext = os.path.splitext(path)
+    if ext.lstrip(".").lower() != format.lower():
+        root = path
+    dot_path = root + ".dot"
+    _atomic_write(dot_path, graph.source)
+    if shutil.which("dot") is None:
+        raise GraphvizMissingError(
+            f"render: {INSTALL_HINT} The DOT source was written to {dot_path}."
+        )
+    data = graph.pipe(format=format)
+    out = f"{root}.{format}"
+    _atomic_write(out, data)
+    return out
+
+
+def _atomic_write(path: str, data: str | bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over ``path``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    tmp = f"{path}.tmp{os.getpid()}"
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with open(tmp, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as f:
+        f.write(data)
+    os.replace(tmp, path)

@@ -1,0 +1,87 @@
+"""The computation graph as an indented text tree, for terminals and CI logs (no Graphviz).
+
+The output is the root; below each op come its inputs, down to the leaves. A tensor used
+twice is printed in full once and then referred to as ``(see above)``, and marked with the
+number of gradient contributions it sums. The walk uses an explicit stack, so very deep
+graphs print without hitting Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._labels import fmt_array, fmt_shape
+from ._model import Value, collect
+
+__all__ = ["as_text", "text_tree"]
+
+
+def _describe(v: Value, step: Any, opts: dict) -> str:
+    head = (
+        f"{v.name} = {step.call_text(lambda x: fmt_array(x, opts['max_elems']))}"
+        if step
+        else (
+            f"{v.name}  {'param' if v.kind == 'param' else ('data' if v.kind == 'input' else v.kind)}"
+        )
+    )
+    parts = [head]
+    if opts["show_shapes"]:
+        parts.append(f"shape {fmt_shape(v.shape)}")
+    if opts["show_values"] and v.data is not None:
+        parts.append(f"data {fmt_array(v.data, opts['max_elems'])}")
+    if opts["show_grads"] and v.grad is not None:
+        parts.append(f"grad {fmt_array(v.grad, opts['max_elems'])}")
+    if v.uses > 1 and v.requires_grad:
+        parts.append(f"grad = Σ {v.uses} contributions")
+    return "   ".join(parts)
+
+
+def as_text(
+    outputs: Any,
+    params: Any = None,
+    *,
+    show_values: bool = True,
+    show_grads: bool = True,
+    show_shapes: bool = True,
+    max_elems: int = 6,
+    max_lines: int = 1000,
+) -> str:
+    """The graph behind ``outputs`` as an indented tree (one line per tensor), at most
+    ``max_lines`` lines (a final line says how many were left out)."""
+    model = collect(outputs, params)
+    opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
+            "max_elems": max_elems}  # fmt: skip
+    producer = {s.out.key: s for s in model.steps}
+    lines: list[str] = []
+    seen: set = set()
+    total = 0
+    # stack of (value, prefix for this line, prefix for its children, connector)
+    stack: list[tuple[Value, str, str]] = []
+    for v in reversed(model.outputs):
+        stack.append((v, "", ""))
+    while stack:
+        v, prefix, child_prefix = stack.pop()
+        total += 1
+        if total > max_lines:
+            continue
+        step = producer.get(v.key)
+        if v.key in seen and step is not None:
+            lines.append(f"{prefix}{v.name} (see above)")
+            continue
+        seen.add(v.key)
+        lines.append(prefix + _describe(v, step, opts))
+        if step is None:
+            continue
+        kids = [a for a in step.args if isinstance(a, Value)]
+        for i in reversed(range(len(kids))):
+            last = i == len(kids) - 1
+            stack.append((kids[i], child_prefix + ("└─ " if last else "├─ "),
+                          child_prefix + ("   " if last else "│  ")))  # fmt: skip
+    if total > max_lines:
+        lines.append(f"… {total - max_lines} more lines not shown (raise max_lines=)")
+    return "\n".join(lines)
+
+
+def text_tree(outputs: Any, params: Any = None, **options: Any) -> None:
+    """Print ``as_text(outputs, params, **options)``."""
+    print(as_text(outputs, params, **options))
