@@ -1,0 +1,333 @@
+"""The backward engine: the tape, accumulation, retain_graph/create_graph, autograd.grad,
+autograd.backward, hooks, and a million-op chain without recursion."""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import numpy as np
+import pytest
+
+import tinygrad_lite as tl
+from tinygrad_lite.autograd import engine
+
+# --------------------------------------------------------------------------------------
+# the tape
+# --------------------------------------------------------------------------------------
+
+
+def test_tape_is_ordered_and_contains_only_reachable_nodes():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    a = x * 2
+    unrelated = x.exp()  # recorded, but does not lead to y
+    b = a.sin()
+    y = (a + b).sum()
+    nodes = tl.autograd.tape(y)
+    names = [n.name() for n in nodes]
+    assert names == ["MulBackward0", "SinBackward0", "AddBackward0", "SumBackward0"]
+    assert [n.seq for n in nodes] == sorted(n.seq for n in nodes)
+    assert unrelated.grad_fn not in nodes
+    assert all(isinstance(n, tl.autograd.Node) for n in nodes)
+
+
+def test_one_node_per_op_and_none_without_grad():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    c = tl.tensor([3.0, 4.0])
+    y = x * c + c
+    assert len(tl.autograd.tape(y)) == 2
+    z = c * c + 1  # no input requires grad: nothing recorded
+    assert z.grad_fn is None and not z.requires_grad
+    assert tl.autograd.tape(z) == []
+
+
+def test_node_parents_and_next_functions():
+    x = tl.tensor([1.0], requires_grad=True)
+    c = tl.tensor([2.0])
+    y = x * c
+    assert y.grad_fn.parents == (x, None)
+    z = y.exp()
+    assert z.grad_fn.parents == (y.grad_fn,)
+    assert z.grad_fn.next_functions == ((y.grad_fn, 0),)
+
+
+# --------------------------------------------------------------------------------------
+# accumulation and basic semantics
+# --------------------------------------------------------------------------------------
+
+
+def test_gradients_accumulate_into_leaves():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3 + 2, 3 + 4])
+    x.grad = None
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3, 3])
+
+
+def test_grad_is_not_shared_between_leaves():
+    a = tl.tensor([1.0, 2.0], requires_grad=True)
+    b = tl.tensor([1.0, 2.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad.numpy()[0] = 100.0
+    assert b.grad.numpy()[0] == 1.0
+
+
+def test_tensor_used_several_times_sums_its_gradients():
+    x = tl.tensor(3.0, requires_grad=True)
+    y = x * x * x + x
+    y.backward()
+    assert x.grad.item() == pytest.approx(3 * 9 + 1)
+
+
+def test_non_leaf_grad_is_none_unless_retained():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    h.sum().backward()
+    assert h.grad is None
+    assert x.grad is not None
+
+
+def test_leaf_grad_dtype_matches_leaf():
+    x = tl.tensor([1.0, 2.0], dtype=tl.float64, requires_grad=True)
+    (x * 2).sum().backward()
+    assert x.grad.dtype == tl.float64
+    w = tl.tensor([1.0, 2.0], requires_grad=True)
+    (w * np.array([1.0, 2.0])).sum().backward()  # float64 ndarray promotes the product
+    assert w.grad.dtype == tl.float32
+
+
+def test_broadcast_gradients_have_the_input_shape():
+    a = tl.tensor(np.ones((3, 1)), requires_grad=True)
+    b = tl.tensor(np.ones((4,)), requires_grad=True)
+    c = tl.tensor(2.0, requires_grad=True)
+    (a * b * c).sum().backward()
+    assert a.grad.shape == (3, 1) and b.grad.shape == (4,) and c.grad.shape == ()
+    np.testing.assert_allclose(a.grad.numpy(), np.full((3, 1), 8.0))
+    np.testing.assert_allclose(b.grad.numpy(), np.full((4,), 6.0))
+    assert c.grad.item() == 12.0
+
+
+def test_sum_to_undoes_broadcasting():
+    g = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(engine.sum_to(g, (3, 1)), g.sum(axis=(0, 2)).reshape(3, 1))
+    np.testing.assert_array_equal(engine.sum_to(g, (4,)), g.sum(axis=(0, 1)))
+    np.testing.assert_array_equal(engine.sum_to(g, ()), g.sum())
+    np.testing.assert_array_equal(engine.sum_to(g, (2, 3, 4)), g)
+
+
+# --------------------------------------------------------------------------------------
+# errors
+# --------------------------------------------------------------------------------------
+
+
+def test_backward_on_non_scalar_needs_gradient():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match=r"grad can be implicitly created only for scalar"):
+        y.backward()
+    y.backward(tl.tensor([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 20.0])
+
+
+def test_backward_gradient_of_wrong_shape():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape.*\(3,\).*\(2,\)"):
+        (x * 2).backward(tl.ones(3))
+
+
+def test_backward_on_tensor_without_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tl.tensor([1.0]).sum().backward()
+    x = tl.tensor(1.0, requires_grad=True)
+    with tl.no_grad():
+        y = x * 2
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.backward()
+
+
+def test_second_backward_through_freed_graph_raises():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(
+        RuntimeError, match=r"backward through the graph a second time.*retain_graph=True"
+    ):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [4.0, 8.0])
+
+
+def test_ops_that_save_nothing_can_backward_twice():
+    # PyTorch too: a graph of add/sum saves no tensors, so nothing was freed.
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = (x + 1).sum()
+    y.backward()
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+
+
+# --------------------------------------------------------------------------------------
+# higher order
+# --------------------------------------------------------------------------------------
+
+
+def test_create_graph_second_and_third_derivative():
+    x = tl.tensor(2.0, requires_grad=True)
+    y = x**4
+    (d1,) = tl.autograd.grad(y, x, create_graph=True)
+    (d2,) = tl.autograd.grad(d1, x, create_graph=True)
+    (d3,) = tl.autograd.grad(d2, x)
+    assert (d1.item(), d2.item(), d3.item()) == (32.0, 48.0, 48.0)
+
+
+def test_backward_create_graph_makes_grad_differentiable():
+    x = tl.tensor([1.0, 2.0], dtype=tl.float64, requires_grad=True)
+    (x**3).sum().backward(create_graph=True)
+    g = x.grad
+    assert g.requires_grad and g.grad_fn is not None
+    np.testing.assert_allclose(g.numpy(), [3.0, 12.0])
+    x.grad = None
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])
+
+
+def test_hessian_vector_product():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((3, 3))
+    A = A + A.T
+    x = tl.tensor(rng.standard_normal(3), requires_grad=True)
+    v = rng.standard_normal(3)
+    f = 0.5 * (x @ tl.tensor(A) @ x)
+    (g,) = tl.autograd.grad(f, x, create_graph=True)
+    (hv,) = tl.autograd.grad((g * tl.tensor(v)).sum(), x)
+    np.testing.assert_allclose(hv.numpy(), A @ v, rtol=1e-10)
+
+
+# --------------------------------------------------------------------------------------
+# autograd.grad and autograd.backward
+# --------------------------------------------------------------------------------------
+
+
+def test_grad_returns_without_accumulating():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = tl.tensor([3.0], requires_grad=True)
+    gx, gy = tl.autograd.grad((x * y).sum(), [x, y])
+    np.testing.assert_allclose(gx.numpy(), [3.0, 3.0])
+    np.testing.assert_allclose(gy.numpy(), [3.0])
+    assert x.grad is None and y.grad is None
+
+
+def test_grad_allow_unused():
+    x = tl.tensor(1.0, requires_grad=True)
+    unused = tl.tensor(1.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not have been used.*allow_unused=True"):
+        tl.autograd.grad(x * 2, [x, unused], retain_graph=True)
+    gx, gu = tl.autograd.grad(x * 2, [x, unused], allow_unused=True)
+    assert gx.item() == 2.0 and gu is None
+    (gz,) = tl.autograd.grad(x * 2, [unused], allow_unused=True, materialize_grads=True)
+    assert gz.item() == 0.0
+
+
+def test_grad_with_grad_outputs_and_non_leaf_inputs():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    y = h * h
+    (gh,) = tl.autograd.grad(y, h, grad_outputs=tl.tensor([1.0, 0.5]))
+    np.testing.assert_allclose(gh.numpy(), [2 * 3.0 * 1.0, 2 * 6.0 * 0.5])
+
+
+def test_grad_of_input_that_does_not_require_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tl.autograd.grad(tl.tensor(1.0, requires_grad=True) * 2, [tl.tensor(1.0)])
+
+
+def test_grad_with_several_outputs():
+    x = tl.tensor(2.0, requires_grad=True)
+    (g,) = tl.autograd.grad([x * 3, x * x], [x])
+    assert g.item() == 3.0 + 4.0
+
+
+def test_autograd_backward_with_several_tensors():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    a, b = x * 2, x * x
+    tl.autograd.backward([a, b], [tl.ones(2), tl.tensor([1.0, 0.0])])
+    np.testing.assert_allclose(x.grad.numpy(), [2.0 + 2.0, 2.0])
+
+
+def test_backward_inputs_restricts_accumulation():
+    x = tl.tensor(1.0, requires_grad=True)
+    y = tl.tensor(2.0, requires_grad=True)
+    (x * y).backward(inputs=[x])
+    assert x.grad.item() == 2.0 and y.grad is None
+
+
+# --------------------------------------------------------------------------------------
+# hooks
+# --------------------------------------------------------------------------------------
+
+
+def test_hooks_see_the_accumulated_gradient_and_can_replace_it():
+    x = tl.tensor(1.0, requires_grad=True)
+    h = x * 1
+    calls = []
+    h.register_hook(lambda g: calls.append(g.item()))
+    (h * 2 + h * 3).backward()  # h used twice: the hook sees the sum once
+    assert calls == [5.0]
+    x2 = tl.tensor(1.0, requires_grad=True)
+    x2.register_hook(lambda g: g * 0 + 42)
+    (x2 * 2).backward()
+    assert x2.grad.item() == 42.0
+
+
+def test_hook_applies_to_autograd_grad_of_a_leaf():
+    x = tl.tensor(1.0, requires_grad=True)
+    x.register_hook(lambda g: g * 10)
+    (g,) = tl.autograd.grad(x * 2, x)
+    assert g.item() == 20.0
+
+
+# --------------------------------------------------------------------------------------
+# a million ops
+# --------------------------------------------------------------------------------------
+
+
+def _chain(n: int) -> tuple:
+    x = tl.tensor([0.5], dtype=tl.float64, requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 1.0000001
+    return x, y
+
+
+def test_long_chain_backward_is_correct_and_iterative():
+    n = 20_000  # deeper than Python's recursion limit
+    x, y = _chain(n)
+    y.sum().backward()
+    assert x.grad.item() == pytest.approx(1.0000001**n, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_million_op_chain_backward_in_linear_time_and_freed():
+    timings = {}
+    for n in (100_000, 1_000_000):
+        x, y = _chain(n)
+        loss = y.sum()
+        start = time.perf_counter()
+        loss.backward()
+        timings[n] = time.perf_counter() - start
+        assert x.grad.item() == pytest.approx(1.0000001**n, rel=1e-3)
+        ref = weakref.ref(loss.grad_fn)
+        del y, loss
+        gc.collect()
+        assert ref() is None  # deleting the graph freed it, without a crash
+    # linear, loosely: 10x the ops must not take anywhere near 100x the time
+    assert timings[1_000_000] < 40 * timings[100_000] + 1.0

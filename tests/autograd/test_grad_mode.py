@@ -1,0 +1,122 @@
+"""no_grad / enable_grad / set_grad_enabled / inference_mode: context managers, decorators,
+nesting, per-thread state."""
+
+from __future__ import annotations
+
+import threading
+
+import tinygrad_lite as tl
+
+
+def _leaf():
+    return tl.tensor([1.0, 2.0], requires_grad=True)
+
+
+def test_no_grad_context_records_nothing():
+    x = _leaf()
+    with tl.no_grad():
+        y = x * 2
+        assert not tl.is_grad_enabled()
+    assert tl.is_grad_enabled()
+    assert y.grad_fn is None and not y.requires_grad
+
+
+def test_no_grad_decorator():
+    @tl.no_grad()
+    def f(t):
+        return t * 2, tl.is_grad_enabled()
+
+    y, enabled = f(_leaf())
+    assert not enabled and not y.requires_grad
+    assert f.__name__ == "f"
+    assert tl.is_grad_enabled()
+
+
+def test_enable_grad_inside_no_grad_and_as_decorator():
+    x = _leaf()
+    with tl.no_grad():
+        with tl.enable_grad():
+            y = x * 2
+        z = x * 2
+
+        @tl.enable_grad()
+        def g():
+            return x * 3
+
+        w = g()
+    assert y.requires_grad and not z.requires_grad and w.requires_grad
+
+
+def test_set_grad_enabled_as_function_context_and_decorator():
+    x = _leaf()
+    with tl.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert tl.is_grad_enabled()
+    tl.set_grad_enabled(False)  # takes effect immediately, as in PyTorch
+    try:
+        assert not tl.is_grad_enabled()
+    finally:
+        tl.set_grad_enabled(True)
+    assert tl.is_grad_enabled()
+
+    @tl.set_grad_enabled(False)
+    def f():
+        return tl.is_grad_enabled()
+
+    assert tl.is_grad_enabled()  # decorating did not switch anything
+    assert f() is False and tl.is_grad_enabled()
+
+
+def test_inference_mode_context_and_decorator():
+    x = _leaf()
+    with tl.inference_mode():
+        assert tl.autograd.is_inference_mode_enabled()
+        assert not (x * 2).requires_grad
+    assert not tl.autograd.is_inference_mode_enabled()
+    with tl.inference_mode(False):
+        assert (x * 2).requires_grad
+
+    @tl.inference_mode()
+    def f():
+        return (x * 2).requires_grad
+
+    assert f() is False and tl.is_grad_enabled()
+
+
+def test_mode_is_restored_after_an_exception():
+    try:
+        with tl.no_grad():
+            raise ValueError("boom")
+    except ValueError:
+        pass
+    assert tl.is_grad_enabled()
+
+
+def test_grad_mode_is_per_thread():
+    results = {}
+    inside = threading.Event()
+    checked = threading.Event()
+
+    def worker():
+        with tl.no_grad():
+            inside.set()
+            checked.wait(5)
+            results["worker"] = tl.is_grad_enabled()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(5)
+    results["main"] = tl.is_grad_enabled()
+    results["main_records"] = (_leaf() * 2).requires_grad
+    checked.set()
+    t.join()
+    assert results == {"worker": False, "main": True, "main_records": True}
+
+
+def test_new_thread_starts_with_grad_enabled():
+    results = []
+    with tl.no_grad():
+        t = threading.Thread(target=lambda: results.append(tl.is_grad_enabled()))
+        t.start()
+        t.join()
+    assert results == [True]
