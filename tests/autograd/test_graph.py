@@ -1,0 +1,35 @@
+"""autograd.graph.keep_intermediates: backward keeps node values and gradients for tools."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tinygrad_lite as tl
+from tinygrad_lite.autograd.graph import keep_intermediates
+
+
+def test_keep_intermediates_keeps_values_and_gradients():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    with keep_intermediates():
+        h = x * 3
+        y = (h * h).sum()
+        y.backward()
+    mul2 = h.grad_fn
+    np.testing.assert_allclose(mul2.out, [3.0, 6.0])
+    np.testing.assert_allclose(mul2.grad, 2 * np.array([3.0, 6.0]))  # dy/dh
+    assert y.grad_fn.grad == 1.0
+
+
+def test_without_it_backward_frees_values():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    (h * h).sum().backward()
+    assert h.grad_fn.out is None and h.grad_fn.grad is None
+
+
+def test_switch_is_restored():
+    from tinygrad_lite.autograd.grad_mode import STATE
+
+    with keep_intermediates():
+        assert STATE.keep_intermediates
+    assert not STATE.keep_intermediates
