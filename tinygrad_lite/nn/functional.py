@@ -1,0 +1,524 @@
+"""``tinygrad_lite.nn.functional`` (``F``): layers and losses as plain functions.
+
+Everything here is a composite of existing ops, so gradients come from the chain rule over
+the primitives used; the only exceptions are ``logsigmoid`` and ``binary_cross_entropy``,
+whose primitives live in ``nn._stable`` for numerical reasons. The loss modules in
+``nn.loss`` call these functions; the math of every loss lives here, with PyTorch's
+arguments, defaults, reductions and error cases.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from .. import random as _random
+from ..primitives import Cat, GetItem, MatMul, Mul, Permute, Where
+from ..tensor import Tensor
+from ._stable import BinaryCrossEntropy, LogSigmoid
+
+__all__ = [
+    "linear", "relu", "leaky_relu", "gelu", "silu", "softplus", "sigmoid", "tanh",
+    "logsigmoid", "softmax", "log_softmax", "dropout", "one_hot", "pad", "normalize",
+    "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "nll_loss", "cross_entropy",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]  # fmt: skip
+
+# ---------------------------------------------------------------------------------------
+# layers and activations
+# ---------------------------------------------------------------------------------------
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x Wᵀ + b for ``input`` (*, in_features), ``weight`` (out, in), ``bias`` (out,)."""
+    if input.ndim == 0 or weight.ndim not in (1, 2) or input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(
+            f"linear: input of shape {tuple(input.shape)} does not fit weight of shape "
+            f"{tuple(weight.shape)}: the input's last dimension must equal in_features "
+            f"(weight.shape[1]). Reshape the input (e.g. x.flatten(1)) or fix in_features."
+        )
+    wt = Permute.apply(weight, (1, 0)) if weight.ndim == 2 else weight
+    out = MatMul.apply(input, wt)
+    return out if bias is None else out + bias
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0) elementwise (gradient 0 at x = 0, as PyTorch)."""
+    if inplace:
+        return ops.inplace_unary(input, ops.relu, "relu_")
+    return ops.relu(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else negative_slope·x."""
+    if inplace:
+        return ops.inplace_unary(input, lambda t: ops.leaky_relu(t, negative_slope), "leaky_relu_")
+    return ops.leaky_relu(input, negative_slope)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x·Φ(x) (Gaussian CDF), or its tanh approximation with ``approximate="tanh"``."""
+    return ops.gelu(input, approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x·σ(x) (also called swish)."""
+    if inplace:
+        return ops.inplace_unary(input, lambda t: t * t.sigmoid(), "silu_")
+    return input * input.sigmoid()
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log σ(x), stable for large |x| and with the exact gradient σ(-x) everywhere."""
+    return LogSigmoid.apply(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(βx)) / β; equal to x where βx > threshold (as PyTorch)."""
+    z = input * beta if beta != 1 else input
+    smooth = -LogSigmoid.apply(-z)
+    if beta != 1:
+        smooth = smooth / beta
+    return Where.apply(z._array > threshold, input, smooth)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + e^-x)."""
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    return input.tanh()
+
+
+def _softmax_dim(ndim: int, op: str) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {op} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """e^x / Σ e^x along ``dim`` (values in (0, 1) that sum to 1)."""
+    if dim is None:
+        dim = _softmax_dim(input.ndim, "softmax")
+    return ops.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """x - log Σ e^x along ``dim``, computed without overflow."""
+    if dim is None:
+        dim = _softmax_dim(input.ndim, "log_softmax")
+    return ops.log_softmax(input, dim, dtype=dtype)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """In training, zero each element with probability ``p`` and scale the rest by 1/(1-p);
+    otherwise return ``input``. Random draws come from the default generator (``manual_seed``)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        mask = np.zeros(input.shape, dtype=input._array.dtype)
+    else:
+        keep = _random.rng().random(input.shape, dtype=np.float32) >= p
+        mask = keep.astype(input._array.dtype) * input._array.dtype.type(1.0 / (1.0 - p))
+    if inplace:
+        return ops.inplace(input, Mul, mask, "dropout_")
+    return input * mask
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Integer class indices of any shape -> int64 tensor of shape (*, num_classes) with a
+    single 1 per row (``num_classes=-1``: one more than the largest index)."""
+    idx = np.asarray(tensor._array if isinstance(tensor, Tensor) else tensor)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"one_hot is only applicable to index tensor of an integer dtype, got {idx.dtype}"
+        )
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("one_hot: Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    elif idx.size and idx.max() >= num_classes:
+        raise RuntimeError(
+            f"one_hot: Class values must be smaller than num_classes ({num_classes}), "
+            f"got {int(idx.max())}."
+        )
+    out = np.zeros(idx.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, idx[..., None].astype(np.int64), 1, axis=-1)
+    return Tensor._make(out, None, False)
+
+
+def pad(
+    input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
+) -> Tensor:
+    """Pad with a constant: ``pad = (left_last, right_last, left_2nd_last, ...)``, as PyTorch;
+    negative amounts crop. Only ``mode="constant"`` is supported."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise ValueError(
+            f"pad: padding length must be even and at most 2 * input.ndim ({2 * input.ndim}), "
+            f"got {len(pad)}"
+        )
+    fill = 0.0 if value is None else value
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        before, after = int(pad[2 * i]), int(pad[2 * i + 1])
+        if before < 0:
+            out = ops.narrow(out, dim, -before, out.shape[dim] + before)
+        if after < 0:
+            out = ops.narrow(out, dim, 0, out.shape[dim] + after)
+        parts = []
+        for amount in (before, after):
+            shape = list(out.shape)
+            shape[dim] = max(amount, 0)
+            parts.append(np.full(shape, fill, dtype=out._array.dtype))
+        if before > 0 or after > 0:
+            out = Cat.apply(dim, parts[0], out, parts[1])
+    return out
+
+
+def normalize(
+    input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None
+) -> Tensor:
+    """x / max(‖x‖_p, eps) along ``dim`` (rows scaled to unit length by default)."""
+    if p == 2:
+        sq = (input * input).sum(dim, keepdim=True)
+        floor = np.asarray(eps * eps, dtype=input._array.dtype)
+        norm = Where.apply(sq._array > eps * eps, sq, floor).sqrt()  # no nan gradient at 0
+    else:
+        norm = ops.clamp(ops.norm(input, p, dim, keepdim=True), min=eps)
+    return input / norm
+
+
+# ---------------------------------------------------------------------------------------
+# losses: helpers
+# ---------------------------------------------------------------------------------------
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduction(size_average: Any, reduce: Any, reduction: str, op: str) -> str:
+    """The reduction to use, from ``reduction`` or PyTorch's legacy size_average/reduce."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = ("mean" if size_average else "sum") if reduce else "none"
+    if reduction not in _REDUCTIONS:
+        raise ValueError(
+            f"{op}: {reduction!r} is not a valid value for reduction; use 'mean', 'sum' or 'none'"
+        )
+    return reduction
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x), None, False)
+
+
+def _check_pointwise(input: Tensor, target: Tensor, op: str) -> None:
+    """Same shapes, or a warning (broadcast, as PyTorch), or a clear error."""
+    if input.shape == target.shape:
+        return
+    try:
+        np.broadcast_shapes(input.shape, target.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"{op}: input of shape {tuple(input.shape)} and target of shape "
+            f"{tuple(target.shape)} cannot be broadcast together; give them the same shape"
+        ) from None
+    warnings.warn(
+        f"{op}: Using a target size ({tuple(target.shape)}) that is different to the input size "
+        f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+        "broadcasting. Please ensure they have the same size.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _weighted(loss: Tensor, weight: Any, reduction: str, mean_by_weight: bool) -> Tensor:
+    """``loss * weight`` reduced; 'mean' divides by Σweight (mse, l1) or by the count (huber)."""
+    if weight.shape != loss.shape:
+        raise ValueError("Weights and input must have the same size.")
+    out = loss * weight
+    if reduction == "mean" and mean_by_weight:
+        return out.sum() / weight.sum()
+    return _reduce(out, reduction)
+
+
+# ---------------------------------------------------------------------------------------
+# regression losses
+# ---------------------------------------------------------------------------------------
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Mean squared error: mean((input - target)²) (or sum / per element)."""
+    target = _as_tensor(target)
+    _check_pointwise(input, target, "mse_loss")
+    reduction = _reduction(size_average, reduce, reduction, "mse_loss")
+    diff = input - target
+    loss = diff * diff
+    if weight is not None:
+        return _weighted(loss, weight, reduction, mean_by_weight=True)
+    return _reduce(loss, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Mean absolute error: mean(|input - target|) (gradient 0 where they are equal)."""
+    target = _as_tensor(target)
+    _check_pointwise(input, target, "l1_loss")
+    reduction = _reduction(size_average, reduce, reduction, "l1_loss")
+    loss = (input - target).abs()
+    if weight is not None:
+        return _weighted(loss, weight, reduction, mean_by_weight=True)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:  # fmt: skip
+    """½d² where |d| < delta, else delta·(|d| - ½delta), with d = input - target."""
+    target = _as_tensor(target)
+    _check_pointwise(input, target, "huber_loss")
+    reduction = _reduction(None, None, reduction, "huber_loss")
+    if delta <= 0:
+        raise RuntimeError(
+            f"huber_loss does not support non-positive values for delta, got {delta}"
+        )
+    d = input - target
+    small = np.abs(d._array) < delta
+    loss = Where.apply(small, 0.5 * d * d, delta * (d.abs() - 0.5 * delta))
+    if weight is not None:
+        return _weighted(loss, weight, reduction, mean_by_weight=False)
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:  # fmt: skip
+    """½d²/beta where |d| < beta, else |d| - ½beta (Huber loss divided by beta)."""
+    target = _as_tensor(target)
+    _check_pointwise(input, target, "smooth_l1_loss")
+    reduction = _reduction(size_average, reduce, reduction, "smooth_l1_loss")
+    if beta < 0:
+        raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
+    d = input - target
+    if beta == 0:
+        return _reduce(d.abs(), reduction)
+    small = np.abs(d._array) < beta
+    loss = Where.apply(small, (0.5 / beta) * d * d, d.abs() - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------------------
+# classification losses
+# ---------------------------------------------------------------------------------------
+
+
+def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, op: str) -> tuple:
+    """Validate class-index targets; return (indices, class dim, valid mask, per-item weight
+    or None when every item has weight 1)."""
+    t = np.asarray(target._array if isinstance(target, Tensor) else target)
+    if input.ndim == 0:
+        raise ValueError(f"{op}: input must have at least 1 dimension (the classes), got a scalar")
+    class_dim = 0 if input.ndim == 1 else 1
+    expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"{op}: expected target to hold class indices (an integer tensor of shape "
+            f"{expected}) or, for cross_entropy, class probabilities (a float tensor of shape "
+            f"{tuple(input.shape)}); got a {t.dtype} tensor of shape {tuple(t.shape)}. "
+            "Convert indices with target.long()."
+        )
+    if t.shape != expected:
+        raise ValueError(
+            f"{op}: expected target of shape {expected} for input of shape "
+            f"{tuple(input.shape)} (classes along dim {class_dim}), got target shape "
+            f"{tuple(t.shape)}"
+        )
+    n_classes = input.shape[class_dim]
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(
+            f"{op}: Target {int(t[bad].flat[0])} is out of bounds: the input has {n_classes} "
+            f"classes, so class indices must be in [0, {n_classes - 1}] (or ignore_index)"
+        )
+    safe = np.where(valid, t, 0)
+    item_weight = None
+    if weight is not None:
+        w = np.asarray(weight._array if isinstance(weight, Tensor) else weight)
+        if w.shape != (n_classes,):
+            raise RuntimeError(
+                f"{op}: weight tensor should be defined either for all {n_classes} classes or "
+                f"no classes but got weight tensor of shape: {tuple(w.shape)}"
+            )
+        item_weight = (w[safe] * valid).astype(input._array.dtype)
+    elif not valid.all():
+        item_weight = valid.astype(input._array.dtype)
+    return safe, class_dim, valid, item_weight
+
+
+def _pick(input: Tensor, safe: np.ndarray, class_dim: int) -> Tensor:
+    """input[n, safe[n], ...]: the entry of each item's target class (shape of ``safe``)."""
+    if input.ndim == 2:
+        return GetItem.apply(input, (np.arange(input.shape[0]), safe))
+    picked = ops.gather(input, class_dim, np.expand_dims(safe, class_dim))
+    return picked.reshape(safe.shape)
+
+
+def _nll(
+    input: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str
+) -> Tensor:
+    safe, class_dim, valid, item_weight = _class_indices(input, target, weight, ignore_index, op)
+    picked = _pick(input, safe, class_dim)
+    loss = -picked if item_weight is None else picked * -item_weight
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    denom = safe.size if item_weight is None else item_weight.sum(dtype=np.float64)
+    return total / np.asarray(denom, dtype=input._array.dtype)
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:  # fmt: skip
+    """Negative log likelihood: -weight[t]·input[n, t] for class indices t (input holds log
+    probabilities, (N, C) or (N, C, d1, ...) or (C,)). 'mean' divides by Σ weight[t]."""
+    reduction = _reduction(size_average, reduce, reduction, "nll_loss")
+    return _nll(input, target, weight, ignore_index, reduction, "nll_loss")
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
+    """Softmax cross-entropy from raw scores ``input`` (C at dim 1) and ``target`` as class
+    indices or as class probabilities (same shape as input); via log_softmax, so stable."""
+    reduction = _reduction(size_average, reduce, reduction, "cross_entropy")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.ndim == 0:
+        raise ValueError("cross_entropy: input must have at least 1 dimension (the classes)")
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = ops.log_softmax(input, class_dim)
+    t = target._array if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind == "f":
+        if t.shape != input.shape:
+            _class_indices(input, target, None, ignore_index, "cross_entropy")  # raises
+        return _soft_cross_entropy(logp, _as_tensor(target), weight, class_dim, reduction,
+                                   label_smoothing)  # fmt: skip
+    nll = _nll(logp, target, weight, ignore_index, reduction, "cross_entropy")
+    if label_smoothing == 0.0:
+        return nll
+    safe, _, valid, item_weight = _class_indices(logp, target, weight, ignore_index, "")
+    n_classes = input.shape[class_dim]
+    per_class = logp if weight is None else logp * _along(weight, class_dim, logp.ndim)
+    smooth = -per_class.sum(class_dim)
+    if not valid.all():
+        smooth = smooth * valid.astype(logp._array.dtype)
+    if reduction == "none":
+        smooth_red = smooth
+    elif reduction == "sum":
+        smooth_red = smooth.sum()
+    else:
+        denom = valid.sum() if weight is None else item_weight.sum(dtype=np.float64)
+        smooth_red = smooth.sum() / np.asarray(denom, dtype=logp._array.dtype)
+    return (1 - label_smoothing) * nll + smooth_red * (label_smoothing / n_classes)
+
+
+def _along(weight: Any, class_dim: int, ndim: int) -> Any:
+    """The class weights reshaped to broadcast along ``class_dim`` of an ``ndim`` tensor."""
+    w = _as_tensor(weight)
+    shape = [1] * ndim
+    shape[class_dim] = w.shape[0]
+    return w.reshape(tuple(shape))
+
+
+def _soft_cross_entropy(logp: Tensor, target: Tensor, weight: Any, class_dim: int,
+                        reduction: str, label_smoothing: float) -> Tensor:  # fmt: skip
+    """Cross-entropy with class-probability targets: -Σ_c w_c·p_c·log q_c per item."""
+    n_classes = logp.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    prod = logp * target
+    if weight is not None:
+        prod = prod * _along(weight, class_dim, logp.ndim)
+    if reduction == "none":
+        return -prod.sum(class_dim)
+    total = -prod.sum()
+    if reduction == "sum":
+        return total
+    return total / (logp.numel() // n_classes if n_classes else 0)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: Any = None, reduce: Any = None,
+                         reduction: str = "mean") -> Tensor:  # fmt: skip
+    """-w·(y log x + (1-y) log(1-x)) for probabilities ``input`` in [0, 1] (logs clamped at
+    -100, as PyTorch). For raw scores use ``binary_cross_entropy_with_logits``."""
+    target = _as_tensor(target)
+    reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy")
+    if target.shape != input.shape:
+        raise ValueError(
+            f"binary_cross_entropy: Using a target size ({tuple(target.shape)}) that is "
+            f"different to the input size ({tuple(input.shape)}) is not supported. Please "
+            "ensure they have the same size (e.g. target.view_as(input))."
+        )
+    x = input._array
+    if not np.all((x >= 0) & (x <= 1)):
+        raise RuntimeError(
+            "binary_cross_entropy: all elements of input should be between 0 and 1; apply "
+            "sigmoid first, or use binary_cross_entropy_with_logits on raw scores"
+        )
+    loss = BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        np.broadcast_shapes(tuple(weight.shape), tuple(target.shape))
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: Any = None, reduce: Any = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:  # fmt: skip
+    """BCE on raw scores x: (1-y)·x - (1 + (pos_weight-1)·y)·log σ(x), times ``weight``;
+    stable for any x (never computes σ(x) and then its log)."""
+    target = _as_tensor(target)
+    reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy_with_logits")
+    if target.shape != input.shape:
+        raise ValueError(
+            f"binary_cross_entropy_with_logits: Target size ({tuple(target.shape)}) must be the "
+            f"same as input size ({tuple(input.shape)})"
+        )
+    log_sig = LogSigmoid.apply(input)
+    if pos_weight is None:
+        loss = (1 - target) * input - log_sig
+    else:
+        log_weight = 1 + (pos_weight - 1) * target
+        loss = (1 - target) * input - log_weight * log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
