@@ -7,7 +7,6 @@ default) or cell by cell in a notebook started from the repository or from ``exa
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +42,9 @@ def load_xy(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def have_matplotlib() -> bool:
     """True if matplotlib can be imported; otherwise print a one-line note and return False."""
-    if importlib.util.find_spec("matplotlib") is None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
         print("(matplotlib is not installed: no plots; pip install matplotlib)")
         return False
     return True

@@ -80,22 +80,16 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def write_graph(dot: Any, path: Path) -> str:
-    """Write a ``graphviz.Digraph`` as SVG at ``path`` (or as DOT source if ``dot`` is missing).
+    """Write a ``graphviz.Digraph`` as SVG at ``path`` (its DOT source goes next to it).
 
-    Returns a one-line message saying what was written.
+    Returns a one-line message: the file written, or how to install Graphviz's ``dot``.
     """
+    from .viz import GraphvizMissingError, render
+
     try:
-        svg = dot.pipe(format="svg")
-    except Exception:  # graphviz.ExecutableNotFound or a failing dot: keep the DOT source
-        dot_path = path.with_suffix(".dot")
-        _atomic_write(dot_path, dot.source.encode())
-        return (
-            f"wrote {dot_path} (Graphviz's `dot` program was not found, so this is the DOT "
-            f"source; install Graphviz, e.g. `apt-get install graphviz`, and run "
-            f"`dot -Tsvg {dot_path} -o {path}`)"
-        )
-    _atomic_write(path, svg)
-    return f"wrote {path}"
+        return f"wrote {render(dot, str(path), format='svg')}"
+    except GraphvizMissingError as e:
+        return f"({e})"
 
 
 def plot_losses(losses: Sequence[float], path: Path, title: str, xlabel: str) -> str:
@@ -123,13 +117,23 @@ def plot_losses(losses: Sequence[float], path: Path, title: str, xlabel: str) ->
     return f"wrote {path}"
 
 
-def _draw(tensor: Any, params: dict[str, Any]) -> Any | None:
-    """The computation graph of ``tensor`` as a graphviz.Digraph, or None without graphviz."""
+def _drawn_backward(
+    build: Callable[[], Any], params: dict[str, Any], title: str
+) -> tuple[Any, Any]:
+    """Run ``build()`` (recording its constants) and backward through its result; return
+    (the result, its graph with values and gradients as a graphviz.Digraph, or None when the
+    ``graphviz`` Python package is missing)."""
     try:
-        from .viz import draw
+        from . import viz
     except ImportError:
-        return None
-    return draw(tensor, params=params)
+        result = build()
+        result.backward()
+        return result, None
+    with viz.record():
+        result = build()
+    if result.requires_grad:
+        viz.backward(result)
+    return result, viz.draw(result, params=params, title=title)
 
 
 # ---------------------------------------------------------------------------------------
@@ -176,14 +180,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     w, b = params["w"], params["b"]
     xs, ys = pizza_data()
     x, y = tl.tensor(xs), tl.tensor(ys)
-    loss = ((x * w + b - y) ** 2).mean()  # one more forward pass, recorded for the drawing
+    loss, dot = _drawn_backward(
+        lambda: ((x * w + b - y) ** 2).mean(),  # one more forward pass, for the drawing
+        {"w": w, "b": b, "reservations": x, "pizzas": y},
+        "pizza: loss = mean((reservations * w + b - pizzas)^2)",
+    )
     print("Linear regression on the pizza data (30 rows: reservations -> pizzas)")
-    print("gradient descent from w = b = 0, 20,000 iterations at lr 0.001:")
+    print("gradient descent from w = 0 and b = 0, 20,000 iterations at lr 0.001:")
     print(f"  w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
     print(f"  prediction for 20 reservations: {(20 * w + b).item():.2f} pizzas")
-    dot = _draw(loss, params)
     if dot is None:
-        print("(graph not drawn: pip install graphviz)")
+        print("(graph not drawn: the graphviz Python package is missing; pip install graphviz)")
     else:
         print(write_graph(dot, out / "pizza_graph.svg"))
     print(plot_losses(losses, out / "pizza_loss.png", "pizza: loss per iteration", "iteration"))
@@ -296,24 +303,22 @@ def cmd_graph(args: argparse.Namespace) -> int:
     tree = parse_expression(args.expr)
     values = _parse_assignments(args.var or [], "--var")
     names = expression_names(tree)
+    if not names:
+        raise UsageError(f"{args.expr!r} has no variables: nothing to differentiate")
     missing = [n for n in names if n not in values]
     if missing:
         hint = " ".join(f"--var {n}=1.0" for n in missing)
         raise UsageError(f"no value for {', '.join(missing)} in {args.expr!r} (add {hint})")
     env = {n: tl.tensor(values[n], dtype=tl.float64, requires_grad=True) for n in names}
     with np.errstate(all="ignore"):
-        result = evaluate_expression(tree, env)
-    if not isinstance(result, tl.Tensor):
-        raise UsageError(f"{args.expr!r} has no variables: nothing to differentiate")
+        result, dot = _drawn_backward(lambda: evaluate_expression(tree, env), env, args.expr)
     at = ", ".join(f"{n}={values[n]:g}" for n in names)
     print(f"{args.expr} at {at} = {result.item():.6g}")
-    result.backward()
     for n in names:
         g = env[n].grad
         print(f"  d/d{n} = {0.0 if g is None else g.item():.6g}")
-    dot = _draw(result, env)
     if dot is None:
-        print("(graph not drawn: pip install graphviz)")
+        print("(graph not drawn: the graphviz Python package is missing; pip install graphviz)")
         return 0
     path = Path(args.out)
     if path.suffix.lower() != ".svg":

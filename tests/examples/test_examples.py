@@ -1,0 +1,125 @@
+"""Run every example as a script in a temporary directory; check its numbers and its files.
+
+Expected numbers come from the seed texts ("Walking the Gradient", "A Little Gradient
+Descent") or are recomputed here with NumPy, never copied from our own output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+DATA = ROOT / "data"
+
+
+def run_example(name: str, cwd: Path, *args: str, env: dict | None = None) -> str:
+    """Run examples/NAME as a subprocess in ``cwd``; return stdout (fail on exit != 0)."""
+    full_env = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert "Traceback" not in proc.stderr
+    return proc.stdout
+
+
+def number(pattern: str, text: str) -> float:
+    """The first number captured by ``pattern`` in ``text``."""
+    m = re.search(pattern, text)
+    assert m, f"{pattern!r} not found in:\n{text}"
+    return float(m.group(1).replace(",", ""))
+
+
+def pizza() -> tuple[np.ndarray, np.ndarray]:
+    table = np.loadtxt(DATA / "pizza.txt", skiprows=1)
+    return table[:, 0], table[:, 1]
+
+
+def numpy_gd_pizza(iterations: int = 20_000, lr: float = 0.001) -> tuple[float, float]:
+    """The seed's C3.GradientDescentFinal.train in NumPy (loop over 0..iterations)."""
+    x, y = pizza()
+    w = b = 0.0
+    for _ in range(iterations + 1):
+        e = x * w + b - y
+        w, b = w - 2 * (e * x).mean() * lr, b - 2 * e.mean() * lr
+    return w, b
+
+
+def test_example_files_are_notebook_friendly() -> None:
+    scripts = sorted(EXAMPLES.glob("[0-9][0-9]_*.py"))
+    assert len(scripts) >= 7, [s.name for s in scripts]
+    for script in scripts:
+        text = script.read_text()
+        assert text.startswith('"""'), f"{script.name} should open with a docstring"
+        assert text.count("# %%") >= 3, f"{script.name} should be split into # %% cells"
+
+
+def test_pizza(tmp_path: Path) -> None:
+    out = run_example("01_pizza.py", tmp_path)
+    # the tweak search: w, b from a direct NumPy run of the seed's chapter-2 algorithm
+    tweak = out[out.index("tweak search") :]
+    assert number(r"stopped at iteration ([\d,]+)", tweak) == 157_777
+    assert number(r"w=([-\d.]+)", tweak) == pytest.approx(1.0812, abs=1e-4)
+    assert number(r"b=([-\d.]+)", tweak) == pytest.approx(13.1715, abs=1e-4)
+    # gradient descent: the seed's numbers and a NumPy re-run
+    w_np, b_np = numpy_gd_pizza()
+    gd = out[out.index("gradient descent (autograd)") :]
+    assert number(r"w=([-\d.]+)", gd) == pytest.approx(1.0811, abs=1e-4)
+    assert number(r"b=([-\d.]+)", gd) == pytest.approx(13.1723, abs=1e-4)
+    assert number(r"w=([-\d.]+)", gd) == pytest.approx(w_np, abs=1e-4)
+    assert number(r"b=([-\d.]+)", gd) == pytest.approx(b_np, abs=1e-4)
+    assert number(r"y=([-\d.]+)", gd) == pytest.approx(34.79, abs=0.01)
+    # the gradient at w = 0 without bias: 2 * mean((0 - y) * x)
+    x, y = pizza()
+    assert number(r"by hand = ([-\d.]+)", out) == pytest.approx(2 * (-y * x).mean(), abs=1e-4)
+    assert number(r"by autograd = ([-\d.]+)", out) == pytest.approx(2 * (-y * x).mean(), abs=1e-4)
+    # without bias, 101 updates at lr 0.001 (NumPy)
+    w = 0.0
+    for _ in range(101):
+        w -= 2 * ((x * w - y) * x).mean() * 0.001
+    assert number(r"without bias: w=([-\d.]+)", out) == pytest.approx(w, abs=1e-4)
+    for name in ("pizza_weight_vs_loss.png", "pizza_loss.png"):
+        path = tmp_path / "out" / name
+        assert path.stat().st_size > 1000 and f"wrote out/{name}" in out
+
+
+def test_pizza_without_matplotlib_still_prints_numbers(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker" / "matplotlib"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('blocked for the test')\n")
+    pythonpath = os.pathsep.join([str(blocker.parent), os.environ.get("PYTHONPATH", "")])
+    out = run_example("01_pizza.py", tmp_path, "--out", "pics", env={"PYTHONPATH": pythonpath})
+    assert "matplotlib is not installed" in out
+    assert number(r"prediction x=20 => y=([-\d.]+)", out[out.index("autograd") :]) == (
+        pytest.approx(34.79, abs=0.01)
+    )
+    assert not list((tmp_path / "pics").glob("*.png"))
+
+
+def test_when_gd_fails(tmp_path: Path) -> None:
+    out = run_example("05_when_gd_fails.py", tmp_path, "--out", "o")
+    # bumpy: w^4 - 3w^2 + w; its critical points are the roots of 4w^3 - 6w + 1
+    roots = np.sort(np.roots([4, 0, -6, 1]).real)
+    assert number(r"GD from w=\+2: ends at w=([-\d.]+)", out) == pytest.approx(roots[2], abs=1e-3)
+    assert number(r"GD from w=-2: ends at w=([-\d.]+)", out) == pytest.approx(roots[0], abs=1e-3)
+    # cliff: GD ends at the bowl's bottom w = 3 on the high side of the step
+    assert number(r"cliff: GD from w=0 ends at w=([-\d.]+)", out) == pytest.approx(3.0, abs=1e-3)
+    assert number(r"with L=([-\d.]+)", out) == pytest.approx(10.0, abs=1e-3)
+    assert number(r"after 50 steps w=([-\d.]+)", out) == pytest.approx(0.2)
+    # |w - 1| at lr 0.3 from 0: 0, .3, .6, .9, 1.2, .9, 1.2, ...
+    last = re.search(r"the last four w: (.*)", out).group(1)
+    assert [float(v) for v in last.split(",")] == pytest.approx([0.9, 1.2, 0.9, 1.2])
+    assert (tmp_path / "o" / "gd_fails.png").stat().st_size > 1000

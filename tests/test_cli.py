@@ -1,0 +1,136 @@
+"""The ``tinygrad-lite`` command line, run as ``python -m tinygrad_lite`` in a temp directory.
+
+Checks the printed numbers (the seeds' values or NumPy re-computations), the files written,
+and that bad input gives one line on stderr, the documented exit code and no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinygrad_lite import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tinygrad_lite", *args],
+        cwd=cwd,
+        env={**os.environ, "MPLBACKEND": "Agg", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, code: int, *words: str) -> None:
+    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+def number(pattern: str, text: str) -> float:
+    m = re.search(pattern, text)
+    assert m, f"{pattern!r} not in:\n{text}"
+    return float(m.group(1))
+
+
+def test_embedded_pizza_rows_match_data_file() -> None:
+    table = np.loadtxt(ROOT / "data" / "pizza.txt", skiprows=1)
+    np.testing.assert_array_equal(np.array(cli.PIZZA_ROWS, dtype=float), table)
+
+
+def test_demo_prints_the_books_numbers_and_writes_pictures(tmp_path: Path) -> None:
+    proc = run(tmp_path, "demo")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    # "Walking the Gradient": 20,000 iterations at lr 0.001 -> w=1.0811, b=13.1723, 34.79
+    assert number(r"  w = ([\d.]+)", out) == pytest.approx(1.0811, abs=1e-4)
+    assert number(r", b = ([\d.]+)", out) == pytest.approx(13.1723, abs=1e-4)
+    assert number(r"20 reservations: ([\d.]+)", out) == pytest.approx(34.79, abs=0.01)
+    x, y = np.array(cli.PIZZA_ROWS, dtype=float).T
+    w, b = number(r"  w = ([\d.]+)", out), number(r", b = ([\d.]+)", out)
+    assert number(r"loss = ([\d.]+)", out) == pytest.approx(((x * w + b - y) ** 2).mean(), rel=1e-3)
+    assert (tmp_path / "out" / "pizza_loss.png").stat().st_size > 1000
+    svg = tmp_path / "out" / "pizza_graph.svg"
+    assert svg.read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert "wrote out/pizza_graph.svg" in out and "wrote out/pizza_loss.png" in out
+
+
+def test_demo_without_dot_writes_the_dot_source(tmp_path: Path) -> None:
+    empty = tmp_path / "empty_path"
+    empty.mkdir()
+    proc = run(tmp_path, "demo", "--out", "o", env={"PATH": str(empty)})
+    assert proc.returncode == 0, proc.stderr
+    assert "34.79" in proc.stdout
+    assert (tmp_path / "o" / "pizza_graph.dot").read_text().startswith("digraph")
+    assert "Graphviz" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_graph_matches_the_seed(tmp_path: Path) -> None:
+    # "A Little Gradient Descent": e = x**2 + x*y at x=2, y=3 -> 10, de/dx = 7, de/dy = 2
+    proc = run(tmp_path, "graph", "x**2 + x*y", "--var", "x=2", "--var", "y=3", "--out", "g.svg")
+    assert proc.returncode == 0, proc.stderr
+    assert number(r"= ([\d.]+)\n", proc.stdout) == 10
+    assert number(r"d/dx = ([\d.]+)", proc.stdout) == 7
+    assert number(r"d/dy = ([\d.]+)", proc.stdout) == 2
+    assert (tmp_path / "g.svg").read_text().count("<svg") == 1
+
+
+def test_graph_functions(tmp_path: Path) -> None:
+    proc = run(tmp_path, "graph", "exp(x) * tanh(-x) / 2", "--var", "x=0.5", "--out", "f.svg")
+    assert proc.returncode == 0, proc.stderr
+    x = 0.5
+    value = np.exp(x) * np.tanh(-x) / 2
+    grad = (np.exp(x) * np.tanh(-x) - np.exp(x) * (1 - np.tanh(x) ** 2)) / 2
+    assert number(r"= ([-\d.e]+)\n", proc.stdout) == pytest.approx(value, rel=1e-5)
+    assert number(r"d/dx = ([-\d.e]+)", proc.stdout) == pytest.approx(grad, rel=1e-5)
+
+
+def test_parse_expression_rejects_everything_but_arithmetic() -> None:
+    for bad in ("__import__('os')", "x.real", "[x]", "x if y else 2", "lambda: 1", "x < y",
+                "'a' * 3", "open('f')", "exp(x, y)", "exp(x=1)", "x // 2", "x @ y", "True"):  # fmt: skip
+        with pytest.raises(cli.UsageError):
+            cli.parse_expression(bad)
+    tree = cli.parse_expression("-x**2 + sin(y) / 3")
+    assert cli.expression_names(tree) == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["graph", "x + ", "--var", "x=1"], ["cannot parse"]),
+        (["graph", "__import__('os').system('true')"], ["allowed"]),
+        (["graph", "x*y", "--var", "x=1"], ["no value for y"]),
+        (["graph", "x", "--var", "x=abc"], ["not a number"]),
+        (["graph", "x", "--var", "x"], ["NAME=NUMBER"]),
+        (["graph", "2 + 3"], ["no variables"]),
+        (["bogus"], ["invalid choice"]),
+        ([], ["required"]),
+        (["train", "--data", "d.txt", "--epochs", "0"], ["at least 1"]),
+        (["train", "--data", "d.txt", "--lr", "-1"], ["positive"]),
+        (["train", "--data", "d.txt", "--model", "cubic"], ["invalid choice"]),
+        (["predict", "--checkpoint", "c.npz", "abc"], ["not a number"]),
+        (["predict", "--checkpoint", "c.npz"], ["required"]),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path, args: list, words: list) -> None:
+    assert_one_line_error(run(tmp_path, *args), 2, *words)
+
+
+def test_version(tmp_path: Path) -> None:
+    import tinygrad_lite
+
+    proc = run(tmp_path, "--version")
+    assert proc.returncode == 0 and tinygrad_lite.__version__ in proc.stdout
