@@ -33,6 +33,10 @@ class _Required:
 
 
 required = _Required()
+_SET_MESSAGE = (
+    "optimizer parameters need to be organized in ordered collections, but the ordering of "
+    "tensors in sets will change between runs. Please use a list instead."
+)
 
 
 class Optimizer:
@@ -49,6 +53,8 @@ class Optimizer:
                 "params argument given to the optimizer should be an iterable of Tensors or "
                 f"dicts, but got {type(params).__name__}; wrap it: [tensor]"
             )
+        if isinstance(params, set):
+            raise TypeError(_SET_MESSAGE)
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
@@ -80,10 +86,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError(
-                "optimizer parameters need to be organized in ordered collections, but the "
-                "ordering of tensors in sets will change between runs. Please use a list instead."
-            )
+            raise TypeError(_SET_MESSAGE)
         params = list(params)
         for p in params:
             if not isinstance(p, Tensor):
