@@ -407,7 +407,7 @@ class Relu(Primitive):
     def forward(ctx: Ctx, x):
         positive = x > 0
         ctx.save_for_backward(positive)
-        return x * positive
+        return np.maximum(x, 0)  # not x * positive: that gives -0.0 for negative x
 
     @staticmethod
     def backward(ctx: Ctx, g):
