@@ -62,14 +62,15 @@ def as_text(
     while stack:
         v, prefix, child_prefix = stack.pop()
         total += 1
-        if total > max_lines:
-            continue
+        show = total <= max_lines
         step = producer.get(v.key)
         if v.key in seen and step is not None:
-            lines.append(f"{prefix}{v.name} (see above)")
+            if show:
+                lines.append(f"{prefix}{v.name} (see above)")
             continue
         seen.add(v.key)
-        lines.append(prefix + _describe(v, step, opts))
+        if show:
+            lines.append(prefix + _describe(v, step, opts))
         if step is None:
             continue
         kids = [a for a in step.args if isinstance(a, Value)]

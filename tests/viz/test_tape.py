@@ -1,0 +1,135 @@
+"""viz.tape (Wengert list) and viz.backward_trace (the reverse walk, Markdown, LaTeX)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_lite as torch
+from tinygrad_lite import viz
+from tinygrad_lite.autograd import tape as autograd_tape
+from tinygrad_lite.primitives import PRIMITIVES
+from tinygrad_lite.viz.tape import FORMULAS
+
+
+def _row(listing: str, start: str) -> list[str]:
+    hits = [line for line in listing.splitlines() if line.startswith(start)]
+    assert len(hits) == 1, (start, listing)
+    return hits[0].split()
+
+
+def test_tape_lists_the_line_example_in_program_order(line):
+    loss, names = line
+    text = viz.tape(loss, {**names, "loss": loss})
+    assert isinstance(text, str) and repr(text) == str(text)
+    ops = [ln.split("   ")[0].strip() for ln in text.splitlines() if " = " in ln]
+    assert ops == ["v0 = mul(m, x)", "v1 = add(v0, b)", "v2 = sub(v1, y)", "v3 = pow(v2, 2)",
+                   "v4 = sum(v3)", "loss = mul(v4, 0.5)"]  # fmt: skip
+    # values by hand: m x + b = 0, minus y = [-3, 7] gives [3, -7]; squared [9, 49]; Σ 58
+    assert text.splitlines()[-1].endswith("shape ()     29")
+    assert "shape (2,)   [3, -7]" in text
+    assert "shape (2,)   [9, 49]" in text
+    assert _row(text, "x ")[-2:] == ["[-2,", "3]"]
+    assert _row(text, "y ")[-2:] == ["[-3,", "7]"]
+    assert "(param)" in " ".join(_row(text, "m "))
+
+
+def test_tape_names_unnamed_tensors_v0_v1():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    text = viz.tape((a * 3).exp())
+    assert "v0  (leaf)" in text
+    assert "v1 = mul(v0, 3)" in text
+    assert "v2 = exp(v1)" in text
+    assert f"[{np.exp(3.0):.4g}, {np.exp(6.0):.4g}]" in text
+
+
+def test_backward_trace_line_example_numbers(line):
+    loss, names = line
+    trace = viz.backward_trace(loss, names)
+    text = str(trace)
+    # d loss/d m = mean(2 r x) with r = m x + b - y = [3, -7]: (2·3·(-2) + 2·(-7)·3)/2 = -27
+    # d loss/d b = mean(2 r) = (6 - 14)/2 = -4
+    assert "grad m += grad v0 * x = -27" in text
+    assert "grad b += grad v1 = -4" in text
+    assert "grad v2 += grad v3 * 2 * v2^(2-1) = [3, -7]" in text  # 2 r · 1/2
+    assert "grad v4 += grad v5 * 0.5 = 0.5" in text
+    assert float(trace.grad("m")) == -27 and float(trace.grad("b")) == -4
+    assert names["m"].grad is None  # the trace does not touch .grad
+    loss.backward()
+    assert float(names["m"].grad) == -27 and float(names["b"].grad) == -4
+    with pytest.raises(RuntimeError, match="freed"):
+        viz.backward_trace(loss, names)
+
+
+def test_trace_after_viz_backward_and_fanout_accumulation():
+    x = torch.tensor(2.0, requires_grad=True)
+    y = torch.tensor(3.0, requires_grad=True)
+    e = x**2 + x * y
+    viz.backward(e)
+    assert float(x.grad) == 7 and float(y.grad) == 2  # 2x + y, x
+    text = str(viz.backward_trace(e, {"x": x, "y": y}))
+    assert "grad x += grad v1 * y = 3" in text
+    assert "grad x += grad v0 * 2 * x^(2-1) = 4   (now 7)" in text
+    assert "grad y += grad v1 * x = 2" in text
+
+
+def test_markdown_and_latex_have_one_line_per_node(line):
+    loss, names = line
+    trace = viz.backward_trace(loss, names)
+    n = len(autograd_tape(loss))
+    md = trace.markdown().splitlines()
+    assert len(md) == 2 + n and md[0].startswith("| step |")
+    assert "`grad m += grad v0 * x = -27`" in md[-1]
+    tex = trace.latex().splitlines()
+    assert tex[0] == r"\begin{align*}" and tex[-1] == r"\end{align*}"
+    assert len(tex) == 2 + n
+    assert r"\bar{m} &\mathrel{+}= \bar{v}_{0} \cdot x = -27" in tex[-2]
+    assert all(t.endswith(r" \\") for t in tex[1:-2])
+
+
+def test_matmul_trace_formulas_and_nonscalar_outputs():
+    a = torch.tensor([[1.0, 2.0]], requires_grad=True)
+    w = torch.tensor([[3.0, 5.0], [4.0, 6.0]], requires_grad=True)
+    out = a @ w
+    with pytest.raises(RuntimeError, match="grad_output"):
+        viz.backward_trace(out)
+    text = str(viz.backward_trace(out, {"a": a, "w": w}, grad_output=np.array([[1.0, 2.0]])))
+    assert "grad a += grad v0 @ wᵀ = [13, 16]" in text  # [1·3 + 2·5, 1·4 + 2·6]
+    assert "grad w += aᵀ @ grad v0 = [1, 2, 2, 4]" in text  # [[1], [2]] @ [[1, 2]]
+
+
+def test_formula_table_names_real_primitives():
+    assert set(FORMULAS) <= set(PRIMITIVES)
+    for name in ("Add", "Sub", "Mul", "Div", "Pow", "Exp", "Log", "Tanh", "Sigmoid", "Relu",
+                 "Sum", "MatMul", "Neg", "Reshape", "Expand"):  # fmt: skip
+        assert name in FORMULAS
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    st.lists(st.floats(-2, 2), min_size=1, max_size=5),
+    st.lists(
+        st.sampled_from(["tanh", "sigmoid", "exp", "mul", "add", "relu"]), min_size=1, max_size=5
+    ),  # fmt: skip
+)
+def test_trace_gradients_match_torch(values, ops):
+    torch_ = pytest.importorskip("torch")
+    w = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    tw = torch_.tensor(values, dtype=torch_.float64, requires_grad=True)
+
+    def run(t, lib):
+        h = t
+        for op in ops:
+            if op == "mul":
+                h = h * t
+            elif op == "add":
+                h = h + t
+            else:
+                h = getattr(h, op)()
+        return h.sum()
+
+    trace = viz.backward_trace(run(w, torch), {"w": w})
+    run(tw, torch_).backward()
+    np.testing.assert_allclose(trace.grad("w"), tw.grad.numpy(), rtol=1e-12, atol=1e-12)
