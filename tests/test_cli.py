@@ -134,3 +134,112 @@ def test_version(tmp_path: Path) -> None:
 
     proc = run(tmp_path, "--version")
     assert proc.returncode == 0 and tinygrad_lite.__version__ in proc.stdout
+
+
+def numpy_fit(x: np.ndarray, y: np.ndarray, epochs: int, lrs: np.ndarray, degree: int) -> tuple:
+    """Full-batch gradient descent on mean((sum_k a_k x^k - y)^2) from zeros, in NumPy."""
+    features = np.stack([x**k for k in range(degree + 1)])
+    a = np.zeros(degree + 1)
+    for _ in range(epochs):
+        error = a @ features - y
+        a = a - lrs * 2 * (features * error).mean(axis=1)
+    return a, ((a @ features - y) ** 2).mean()
+
+
+def test_train_linear_full_batch_matches_numpy_and_predicts(tmp_path: Path) -> None:
+    data = ROOT / "data" / "pizza.txt"
+    proc = run(tmp_path, "train", "--data", str(data), "--epochs", "300", "--lr", "0.001",
+               "--save", "ck/pizza.npz", "--quiet")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    x, y = np.loadtxt(data, skiprows=1).T
+    (b, w), loss = numpy_fit(x, y, 300, np.array([0.001, 0.001]), 1)
+    assert number(r"w=([-\d.e+]+)", proc.stdout) == pytest.approx(w, rel=1e-5)
+    assert number(r"b=([-\d.e+]+)", proc.stdout) == pytest.approx(b, rel=1e-5)
+    assert number(r"loss=([-\d.e+]+)", proc.stdout) == pytest.approx(loss, rel=1e-5)
+    assert "wrote" not in proc.stdout  # --quiet
+    pred = run(tmp_path, "predict", "--checkpoint", "ck/pizza.npz", "20", "-1.5")
+    assert pred.returncode == 0, pred.stderr
+    lines = pred.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert float(lines[0].split("->")[1]) == pytest.approx(20 * w + b, rel=1e-5)
+    assert float(lines[1].split("->")[1]) == pytest.approx(-1.5 * w + b, rel=1e-5)
+
+
+def test_train_quadratic_with_param_lrs_converges(tmp_path: Path) -> None:
+    data = ROOT / "data" / "quadratic10.txt"
+    proc = run(tmp_path, "train", "--data", str(data), "--model", "quadratic", "--epochs", "200",
+               "--lr", "0.01", "--param-lr", "a2=1e-4", "--param-lr", "a0=0.4", "--save", "q.npz")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    x, y = np.loadtxt(data, skiprows=1).T
+    a, loss = numpy_fit(x, y, 200, np.array([0.4, 0.01, 1e-4]), 2)
+    assert number(r"a2=([-\d.e+]+)", proc.stdout) == pytest.approx(a[2], rel=1e-6)
+    assert number(r"a0=([-\d.e+]+)", proc.stdout) == pytest.approx(a[0], rel=1e-6)
+    assert number(r"loss=([-\d.e+]+)", proc.stdout) < 1e-10
+    assert "wrote q.npz" in proc.stdout
+    pred = run(tmp_path, "predict", "--checkpoint", "q.npz", "4")
+    assert float(pred.stdout.split("->")[1]) == pytest.approx(a[0] + 4 * a[1] + 16 * a[2])
+
+
+def test_train_minibatches_are_seeded(tmp_path: Path) -> None:
+    data = str(ROOT / "data" / "pizza.txt")
+    args = ("train", "--data", data, "--epochs", "5", "--batch-size", "4", "--quiet")
+    first, second = run(tmp_path, *args), run(tmp_path, *args)
+    assert first.returncode == 0 and first.stdout == second.stdout
+    other = run(tmp_path, *args, "--seed", "1")
+    assert other.stdout != first.stdout
+
+
+def test_train_says_when_the_loss_went_up(tmp_path: Path) -> None:
+    data = str(ROOT / "data" / "quadratic10.txt")
+    proc = run(tmp_path, "train", "--data", data, "--model", "quadratic", "--epochs", "20",
+               "--lr", "0.001", "--quiet")  # fmt: skip
+    assert proc.returncode == 0 and "the loss went up" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("x y\n1 2\n3 abc\n", ["line 3", "abc", "not a number"]),
+        ("x y z\n1 2 3\n", ["expected 2 columns"]),
+        ("", ["empty"]),
+        ("x y\n", ["no rows"]),
+        ("x y\n1 2\n3\n", ["line 3"]),
+        ("x y\n1 inf\n", ["inf"]),
+    ],
+)
+def test_train_bad_data_files_exit_1(tmp_path: Path, content: str, words: list) -> None:
+    (tmp_path / "d.txt").write_text(content)
+    assert_one_line_error(run(tmp_path, "train", "--data", "d.txt"), 1, "d.txt", *words)
+
+
+def test_train_bad_files_and_options(tmp_path: Path) -> None:
+    assert_one_line_error(run(tmp_path, "train", "--data", "missing.txt"), 1, "not found")
+    (tmp_path / "folder").mkdir()
+    assert_one_line_error(run(tmp_path, "train", "--data", "folder"), 1, "directory")
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00\x81" * 10)
+    assert_one_line_error(run(tmp_path, "train", "--data", "bin.txt"), 1, "bin.txt")
+    data = str(ROOT / "data" / "pizza.txt")
+    proc = run(tmp_path, "train", "--data", data, "--param-lr", "w2=0.1")
+    assert_one_line_error(proc, 2, "no parameter w2", "w, b")
+    proc = run(tmp_path, "train", "--data", data, "--param-lr", "w=0")
+    assert_one_line_error(proc, 2, "positive")
+    proc = run(tmp_path, "train", "--data", data, "--lr", "10", "--epochs", "400", "--quiet")
+    assert_one_line_error(proc, 1, "diverged", "--lr")
+
+
+def test_predict_bad_checkpoints_exit_1(tmp_path: Path) -> None:
+    assert_one_line_error(run(tmp_path, "predict", "--checkpoint", "nope.npz", "1"), 1, "not found")
+    (tmp_path / "text.npz").write_text("not a checkpoint")
+    assert_one_line_error(run(tmp_path, "predict", "--checkpoint", "text.npz", "1"), 1, "text.npz")
+    np.savez(tmp_path / "foreign.npz", a=np.ones(3))
+    proc = run(tmp_path, "predict", "--checkpoint", "foreign.npz", "1")
+    assert_one_line_error(proc, 1, "foreign.npz")
+    import tinygrad_lite
+
+    tinygrad_lite.save({"weights": tinygrad_lite.ones(2)}, tmp_path / "other.npz")
+    proc = run(tmp_path, "predict", "--checkpoint", "other.npz", "1")
+    assert_one_line_error(proc, 1, "not one written by")
+    tinygrad_lite.save({"model": "quadratic", "state_dict": {"w": tinygrad_lite.ones(())}},
+                       tmp_path / "mismatch.npz")  # fmt: skip
+    proc = run(tmp_path, "predict", "--checkpoint", "mismatch.npz", "1")
+    assert_one_line_error(proc, 1, "do not fit a quadratic model")

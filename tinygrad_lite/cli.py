@@ -333,12 +333,165 @@ def cmd_graph(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------
 
 
+MODELS = ("linear", "quadratic")
+
+
+def make_model(kind: str) -> Any:
+    """A fresh float64 model of the given kind: ``linear`` (w, b) or ``quadratic`` (a0, a1, a2)."""
+    import tinygrad_lite as tl
+
+    if kind == "linear":
+        return tl.nn.LinearRegression(dtype=tl.float64)
+    return tl.nn.Polynomial(2, dtype=tl.float64)
+
+
+def load_xy(path: str) -> tuple[Any, Any]:
+    """The two columns (x, y) of a numeric text file with a header line, as float64 tensors.
+
+    Raises CliError (one line, naming the file) for a missing, unreadable or malformed file.
+    """
+    import tinygrad_lite as tl
+    from tinygrad_lite.utils.data import load_text
+
+    try:
+        names, table = load_text(path, dtype=tl.float64)
+    except FileNotFoundError:
+        raise CliError(f"data file not found: {path}") from None
+    except IsADirectoryError:
+        raise CliError(f"{path} is a directory, not a data file") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not a text file") from None
+    except OSError as e:
+        raise CliError(f"cannot read {path}: {e.strerror or e}") from None
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    if table.shape[1] != 2:
+        raise CliError(f"{path}: expected 2 columns (x y), found {table.shape[1]}: {names}")
+    if table.shape[0] == 0:
+        raise CliError(f"{path}: the file has a header but no rows of numbers")
+    if not np.isfinite(table.numpy()).all():
+        raise CliError(f"{path}: the data holds inf or nan values")
+    return table[:, 0].contiguous(), table[:, 1].contiguous()
+
+
+def _param_groups(model: Any, lr: float, per_param: dict[str, float]) -> list[dict]:
+    """Optimizer param groups: one per parameter named in ``per_param``, one for the rest."""
+    named = dict(model.named_parameters())
+    unknown = [n for n in per_param if n not in named]
+    if unknown:
+        raise UsageError(
+            f"--param-lr: the model has no parameter {', '.join(unknown)} "
+            f"(its parameters are {', '.join(named)})"
+        )
+    for name, value in per_param.items():
+        if not (value > 0 and math.isfinite(value)):
+            raise UsageError(f"--param-lr {name}={value}: the learning rate must be positive")
+    groups = [{"params": [named[n]], "lr": v} for n, v in per_param.items()]
+    rest = [p for n, p in named.items() if n not in per_param]
+    if rest:
+        groups.append({"params": rest, "lr": lr})
+    return groups
+
+
+def _progress(iterable: Any, args: argparse.Namespace, **kwargs: Any) -> Any:
+    """``tqdm(iterable)`` when wanted and possible (not --quiet, stderr a terminal)."""
+    if args.quiet or not sys.stderr.isatty():
+        return iterable
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return iterable
+    return tqdm(iterable, **kwargs)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
-    raise CliError("train: not available yet")
+    import tinygrad_lite as tl
+    from tinygrad_lite.utils.data import DataLoader, TensorDataset
+
+    per_param = _parse_assignments(args.param_lr, "--param-lr")
+    x, y = load_xy(args.data)
+    model = make_model(args.model)
+    optimizer = tl.optim.SGD(_param_groups(model, args.lr, per_param), lr=args.lr)
+    loss_fn = tl.nn.MSELoss()
+    batch_size = args.batch_size or len(x)
+    generator = tl.Generator().manual_seed(args.seed)
+    loader = DataLoader(
+        TensorDataset(x, y), batch_size=batch_size, shuffle=batch_size < len(x),
+        generator=generator,
+    )  # fmt: skip
+    _say(args, f"training a {args.model} model on {args.data}: {len(x)} rows, "
+               f"{args.epochs} epochs, batch size {batch_size}")  # fmt: skip
+    bar = _progress(range(args.epochs), args, desc="train", unit="epoch")
+    with tl.no_grad():
+        first_loss = loss = loss_fn(model(x), y).item()
+    with np.errstate(all="ignore"):
+        for epoch in bar:
+            for xb, yb in loader:
+                optimizer.zero_grad()
+                batch_loss = loss_fn(model(xb), yb)
+                batch_loss.backward()
+                optimizer.step()
+            with tl.no_grad():
+                loss = loss_fn(model(x), y).item()
+            if not math.isfinite(loss):
+                raise CliError(
+                    f"training diverged at epoch {epoch + 1} (loss {loss}): lower --lr, or "
+                    "give the steep parameters their own --param-lr"
+                )
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
+    values = ", ".join(f"{n}={p.item():.6g}" for n, p in model.named_parameters())
+    print(f"{values}, loss={loss:.6g}")
+    if loss > first_loss:
+        print(f"(the loss went up from {first_loss:.6g} to {loss:.6g}: the learning rate is too "
+              "high; lower --lr or give the steep parameters their own --param-lr)")  # fmt: skip
+    if args.save:
+        state = {"model": args.model, "state_dict": model.state_dict(), "loss": loss,
+                 "epochs": args.epochs, "data": str(args.data)}  # fmt: skip
+        try:
+            Path(args.save).parent.mkdir(parents=True, exist_ok=True)
+            tl.save(state, args.save)
+        except OSError as e:
+            raise CliError(f"cannot write checkpoint {args.save}: {e.strerror or e}") from None
+        _say(args, f"wrote {args.save}")
+    return 0
+
+
+def load_checkpoint(path: str) -> Any:
+    """The model saved by ``train --save`` at ``path``; CliError for a missing or bad file."""
+    import tinygrad_lite as tl
+    from tinygrad_lite.serialization import CheckpointError
+
+    try:
+        state = tl.load(path)
+    except FileNotFoundError:
+        raise CliError(f"checkpoint not found: {path}") from None
+    except IsADirectoryError:
+        raise CliError(f"{path} is a directory, not a checkpoint") from None
+    except CheckpointError as e:
+        raise CliError(str(e)) from None
+    except OSError as e:
+        raise CliError(f"cannot read checkpoint {path}: {e.strerror or e}") from None
+    if not (isinstance(state, dict) and state.get("model") in MODELS and "state_dict" in state):
+        raise CliError(f"{path} is a checkpoint, but not one written by `{PROG} train --save`")
+    model = make_model(state["model"])
+    try:
+        model.load_state_dict(state["state_dict"])
+    except (KeyError, RuntimeError, ValueError) as e:
+        kind = state["model"]
+        raise CliError(f"{path}: the saved parameters do not fit a {kind} model: {e}") from None
+    return model
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    raise CliError("predict: not available yet")
+    import tinygrad_lite as tl
+
+    model = load_checkpoint(args.checkpoint)
+    with tl.no_grad():
+        ys = model(tl.tensor(args.x, dtype=tl.float64)).tolist()
+    for xv, yv in zip(args.x, ys):
+        print(f"{xv:g} -> {yv:.6g}")
+    return 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -417,6 +570,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error(args: argparse.Namespace, message: str) -> None:
+    """Print ``message`` as one line on stderr (newlines and tabs folded into spaces)."""
+    print(f"{PROG} {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 bad file or data, 2 bad usage)."""
     parser = build_parser()
@@ -424,10 +582,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except UsageError as e:
-        print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
+        _error(args, str(e))
         return 2
     except CliError as e:
-        print(f"{PROG} {args.command}: error: {e}", file=sys.stderr)
+        _error(args, str(e))
         return 1
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
@@ -435,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug or an unexpected input: one line, unless debugging
         if os.environ.get("TINYGRAD_LITE_DEBUG"):
             raise
-        print(f"{PROG} {args.command}: error: {type(e).__name__}: {e}", file=sys.stderr)
+        _error(args, f"{type(e).__name__}: {e}")
         return 1
 
 
