@@ -279,7 +279,8 @@ def gelu(input: Any, approximate: str = "none") -> Any:
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
     """log(1 + e^(βx))/β, computed stably; linear where βx > threshold (as PyTorch)."""
     z = input * beta if beta != 1 else input
-    smooth = Relu.apply(z) + Log1p.apply(Exp.apply(-z.abs()))
+    a = z.abs()
+    smooth = (z + a) * 0.5 + Log1p.apply(Exp.apply(-a))  # (z+|z|)/2 = max(z, 0); slope ½ at 0
     if beta != 1:
         smooth = smooth / beta
     return Where.apply(_arr(z) > threshold, input, smooth)
