@@ -23,7 +23,7 @@ from ._model import GraphModel, Step, Value, collect
 
 __all__ = ["draw", "render", "build_digraph", "GraphvizMissingError", "STYLES"]
 
-# Node styles by kind of tensor; the legend in docs/visualization.md uses the same colours.
+# Node styles by kind of tensor (parameters orange, data blue, leaves yellow, output green).
 STYLES: dict[str, dict[str, str]] = {
     "param": {"shape": "box", "style": "filled,bold", "fillcolor": "#ffd8a8"},
     "leaf": {"shape": "box", "style": "filled", "fillcolor": "#fff3bf"},
@@ -248,7 +248,8 @@ def build_digraph(
             edges.add((r, ids[step.out.key]))
     for g, members in group_members.items():
         info = model.modules[g]
-        lines = [info.label, f"{len(members)} ops collapsed"]
+        n_ops = len(members)
+        lines = [info.label, f"{n_ops} op{'s' if n_ops != 1 else ''} collapsed"]
         ps = group_params.get(g, [])
         if ps:
             lines.append("params: " + ", ".join(
