@@ -21,7 +21,6 @@ import io
 import json
 import os
 import tempfile
-import zipfile
 from collections import OrderedDict
 from typing import Any
 
@@ -167,8 +166,8 @@ def _read_archive(f: Any, where: str) -> tuple[dict, dict[str, np.ndarray]]:
         if "pickle" in str(e):
             raise _bad(where, "it holds pickled data (refused: loading it could run code)") from e
         raise _bad(where, f"not a NumPy .npz archive ({e})") from e
-    except (OSError, EOFError, zipfile.BadZipFile) as e:
-        raise _bad(where, f"not a readable .npz archive ({e})") from e
+    except Exception as e:  # EOFError, BadZipFile, OSError, NotImplementedError, ...
+        raise _bad(where, f"not a readable .npz archive ({type(e).__name__}: {e})") from e
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise _bad(where, "it is a single .npy array, not a checkpoint archive")
     try:
