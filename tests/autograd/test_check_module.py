@@ -106,3 +106,12 @@ def test_max_checks_and_errors(batch):
         check_module(net, mse)
     with pytest.raises(TypeError, match="Module"):
         check_module(lambda x: x, mse, *batch)
+
+
+def test_real_layers_and_losses(batch):
+    nn = torch.nn
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 1))
+    result = check_module(model, nn.MSELoss(), *batch, verbose=False)
+    assert result.ok and len(result) == 4
+    assert str(result).splitlines()[2].split()[:2] == ["0.weight", "(5,"]

@@ -251,3 +251,18 @@ def test_named_data_inside_a_tuple_with_a_module(parse):
     assert any(lab.startswith("x  (data)") for lab in labels)
     assert any(lab.startswith("fc2.bias  (param)") for lab in labels)
     assert np.isfinite(out.item())
+
+
+def test_real_nn_sequential_clusters(parse):
+    nn = torch.nn
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    loss = nn.MSELoss()(model(torch.randn(5, 3)), torch.randn(5, 2))
+    src = viz.draw(loss, model).source
+    root = _cluster_block(src, "root")
+    assert "label=Sequential" in root
+    for name, label in (("0", '"0: Linear"'), ("1", '"1: ReLU"'), ("2", '"2: Linear"')):
+        block = _cluster_block(src, name)
+        assert f"label={label}" in block and block in root
+    assert "0.weight  (param)" in _cluster_block(src, "0")
+    assert '"relu(' in _cluster_block(src, "1")

@@ -178,6 +178,7 @@ def build_digraph(
             if isinstance(a, Value):
                 consumers.setdefault(a.key, []).append(step)
     producer_group = {s.out.key: group_of_step(s) for s in model.steps}
+    step_of = {s.out.key: s.index for s in model.steps}
 
     def hidden(v: Value) -> str | None:
         """The collapsed group that swallows ``v``, if any."""
@@ -213,7 +214,7 @@ def build_digraph(
         if v.key in highlight:
             attrs.update(HIGHLIGHT)
         if v.kind == "op":
-            order = _step_index(model, v) + 0.5
+            order = step_of[v.key] + 0.5
         else:
             order = first_use.get(v.key, len(model.steps)) - 0.25
         cluster = v.module if (cluster_modules and not groups) else None
@@ -297,13 +298,6 @@ def build_digraph(
         )
         dot.node("note_truncated", _escape(note), **STYLES["note"])
     return dot
-
-
-def _step_index(model: GraphModel, v: Value) -> int:
-    for step in model.steps:
-        if step.out is v:
-            return step.index
-    return 0
 
 
 def _emit_clusters(dot: Any, model: GraphModel, clusters: dict[str | None, list]) -> None:
