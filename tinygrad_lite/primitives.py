@@ -36,21 +36,21 @@ Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 
 def expand(g: Any, shape: tuple) -> Any:
     """Broadcast ``g`` to ``shape`` (a read-only view for arrays)."""
-    if isinstance(g, np.ndarray):
+    if isinstance(g, (np.ndarray, np.generic)):  # NumPy gives scalars for 0-d results
         return np.broadcast_to(g, shape)
     return g.expand(shape)
 
 
 def permute(g: Any, axes: tuple) -> Any:
     """Reorder the axes of ``g``."""
-    if isinstance(g, np.ndarray):
+    if isinstance(g, (np.ndarray, np.generic)):
         return g.transpose(axes)
     return g.permute(axes)
 
 
 def cast(g: Any, dtype: np.dtype) -> Any:
     """``g`` converted to NumPy dtype ``dtype``."""
-    if isinstance(g, np.ndarray):
+    if isinstance(g, (np.ndarray, np.generic)):
         return g.astype(dtype, copy=False)
     return Cast.apply(g, dtype)
 
@@ -748,7 +748,7 @@ class GetItem(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        if isinstance(g, np.ndarray):
+        if isinstance(g, (np.ndarray, np.generic)):
             return _scatter_add(g, ctx.in_shape, ctx.index), None
         return ScatterAdd.apply(g, ctx.in_shape, ctx.index), None
 
