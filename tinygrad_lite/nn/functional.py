@@ -273,8 +273,14 @@ def _weighted(loss: Tensor, weight: Any, reduction: str, mean_by_weight: bool) -
 # ---------------------------------------------------------------------------------------
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
-             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:  # fmt: skip
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
     """Mean squared error: mean((input - target)²) (or sum / per element)."""
     target = _as_tensor(target)
     _check_pointwise(input, target, "mse_loss")
@@ -286,8 +292,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
     return _reduce(loss, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
-            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:  # fmt: skip
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Tensor | None = None,
+) -> Tensor:
     """Mean absolute error: mean(|input - target|) (gradient 0 where they are equal)."""
     target = _as_tensor(target)
     _check_pointwise(input, target, "l1_loss")
@@ -298,8 +310,13 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
     return _reduce(loss, reduction)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
-               weight: Tensor | None = None) -> Tensor:  # fmt: skip
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Tensor | None = None,
+) -> Tensor:
     """½d² where |d| < delta, else delta·(|d| - ½delta), with d = input - target."""
     target = _as_tensor(target)
     _check_pointwise(input, target, "huber_loss")
@@ -316,8 +333,14 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return _reduce(loss, reduction)
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:  # fmt: skip
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
     """½d²/beta where |d| < beta, else |d| - ½beta (Huber loss divided by beta)."""
     target = _as_tensor(target)
     _check_pointwise(input, target, "smooth_l1_loss")
@@ -404,17 +427,31 @@ def _nll(
     return total / np.asarray(denom, dtype=input._array.dtype)
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
-             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:  # fmt: skip
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log likelihood: -weight[t]·input[n, t] for class indices t (input holds log
     probabilities, (N, C) or (N, C, d1, ...) or (C,)). 'mean' divides by Σ weight[t]."""
     reduction = _reduction(size_average, reduce, reduction, "nll_loss")
     return _nll(input, target, weight, ignore_index, reduction, "nll_loss")
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                  size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy from raw scores ``input`` (C at dim 1) and ``target`` as class
     indices or as class probabilities (same shape as input); via log_softmax, so stable."""
     reduction = _reduction(size_average, reduce, reduction, "cross_entropy")
@@ -428,8 +465,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if t.dtype.kind == "f":
         if t.shape != input.shape:
             _class_indices(input, target, None, ignore_index, "cross_entropy")  # raises
-        return _soft_cross_entropy(logp, _as_tensor(target), weight, class_dim, reduction,
-                                   label_smoothing)  # fmt: skip
+        return _soft_cross_entropy(
+            logp, _as_tensor(target), weight, class_dim, reduction, label_smoothing
+        )
     nll = _nll(logp, target, weight, ignore_index, reduction, "cross_entropy")
     if label_smoothing == 0.0:
         return nll
@@ -457,8 +495,14 @@ def _along(weight: Any, class_dim: int, ndim: int) -> Any:
     return w.reshape(tuple(shape))
 
 
-def _soft_cross_entropy(logp: Tensor, target: Tensor, weight: Any, class_dim: int,
-                        reduction: str, label_smoothing: float) -> Tensor:  # fmt: skip
+def _soft_cross_entropy(
+    logp: Tensor,
+    target: Tensor,
+    weight: Any,
+    class_dim: int,
+    reduction: str,
+    label_smoothing: float,
+) -> Tensor:
     """Cross-entropy with class-probability targets: -Σ_c w_c·p_c·log q_c per item."""
     n_classes = logp.shape[class_dim]
     if label_smoothing > 0:
@@ -474,9 +518,14 @@ def _soft_cross_entropy(logp: Tensor, target: Tensor, weight: Any, class_dim: in
     return total / (logp.numel() // n_classes if n_classes else 0)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                         size_average: Any = None, reduce: Any = None,
-                         reduction: str = "mean") -> Tensor:  # fmt: skip
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """-w·(y log x + (1-y) log(1-x)) for probabilities ``input`` in [0, 1] (logs clamped at
     -100, as PyTorch). For raw scores use ``binary_cross_entropy_with_logits``."""
     target = _as_tensor(target)
@@ -500,10 +549,15 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     size_average: Any = None, reduce: Any = None,
-                                     reduction: str = "mean",
-                                     pos_weight: Tensor | None = None) -> Tensor:  # fmt: skip
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
     """BCE on raw scores x: (1-y)·x - (1 + (pos_weight-1)·y)·log σ(x), times ``weight``;
     stable for any x (never computes σ(x) and then its log)."""
     target = _as_tensor(target)

@@ -64,8 +64,9 @@ class Polynomial(Module):
     ``coefficients`` gives starting values, lowest power first (default: all 0).
     """
 
-    def __init__(self, degree: int = 2, coefficients: Sequence[float] | None = None, *,
-                 dtype: Any = None) -> None:  # fmt: skip
+    def __init__(
+        self, degree: int = 2, coefficients: Sequence[float] | None = None, *, dtype: Any = None
+    ) -> None:
         super().__init__()
         if not isinstance(degree, int) or degree < 0:
             raise ValueError(f"Polynomial: degree must be a non-negative int, got {degree!r}")

@@ -27,9 +27,13 @@ def _write(grad: Tensor, value: np.ndarray) -> None:
     grad._version[0] += 1
 
 
-def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
-                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
-                    foreach: bool | None = None) -> Tensor:  # fmt: skip
+def clip_grad_norm_(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach: bool | None = None,
+) -> Tensor:
     """Scale all gradients in place so that their joint ``norm_type``-norm (as if all were
     concatenated into one vector) is at most ``max_norm``; returns that norm before clipping.
 
@@ -59,8 +63,9 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     return Tensor._make(total, None, False)
 
 
-def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
-                     foreach: bool | None = None) -> None:  # fmt: skip
+def clip_grad_value_(
+    parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None
+) -> None:
     """Clamp every gradient element in place to [-clip_value, clip_value]."""
     clip_value = float(clip_value)
     for p in _as_list(parameters):
