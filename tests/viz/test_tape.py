@@ -133,3 +133,35 @@ def test_trace_gradients_match_torch(values, ops):
     trace = viz.backward_trace(run(w, torch), {"w": w})
     run(tw, torch_).backward()
     np.testing.assert_allclose(trace.grad("w"), tw.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_unrecorded_constants_are_marked_with_a_hint():
+    m = torch.tensor(0.0, requires_grad=True)
+    y = torch.tensor([-3.0, 7.0])
+    text = viz.tape((m - y).sum(), {"m": m, "y": y})  # sub keeps nothing: y is unknown
+    assert "v0 = sub(m, ?)" in text
+    assert text.splitlines()[-1].startswith("# ? = a constant input")
+    with viz.record():
+        out = (m - y).sum()
+    text = viz.tape(out, {"m": m, "y": y})
+    assert "= sub(m, y)" in text and "?" not in text
+
+
+class Cube(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return 3 * g * x**2
+
+
+def test_user_function_in_tape_and_trace():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    out = Cube.apply(x).sum()
+    assert "v0 = Cube(x)" in viz.tape(out, {"x": x})
+    text = str(viz.backward_trace(out, {"x": x}))
+    assert "grad x += CubeBackward(grad v0)[0] = [3, 12]" in text  # 3x²

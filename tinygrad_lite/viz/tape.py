@@ -76,6 +76,12 @@ FORMULAS: dict[str, tuple[str, ...]] = {
 }
 
 
+UNRECORDED_NOTE = (
+    "# ? = a constant input the tape did not keep; run the forward pass inside "
+    "`with viz.record():` to show it"
+)
+
+
 class Listing(str):
     """A string that prints itself as is at the interactive prompt (no quotes, real lines)."""
 
@@ -110,6 +116,8 @@ def tape(output: Any, params: Any = None, *, max_elems: int = 6) -> Listing:
         if i == len(leaves):
             lines.append("# forward tape (in the order it ran)")
         lines.append(f"{a:<{w0}}   {b:<{w1}}   {c}".rstrip())
+    if any(a is None for step in model.steps for a in step.args):
+        lines.append(UNRECORDED_NOTE)
     return Listing("\n".join(lines))
 
 
