@@ -190,6 +190,7 @@ def test_mlp_784_256_10_stays_readable(parse):
     note = capped["note_truncated"][0]
     assert f"{len(nodes) - 9} of {len(nodes)} nodes not drawn" in note
     assert "max_nodes=None" in note
+    assert "ops left out: 2 permute, 2 matmul, 2 add" in note  # both layers, oldest first
 
 
 def test_list_of_outputs_and_bad_arguments(parse):

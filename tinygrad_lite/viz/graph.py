@@ -265,6 +265,7 @@ def build_digraph(
                       None))  # fmt: skip
 
     dropped = 0
+    dropped_nodes: list = []
     total = len(nodes)
     if max_nodes is not None and total > max_nodes:
         keep = max(max_nodes - 1, 1)
@@ -294,10 +295,27 @@ def build_digraph(
     if dropped:
         note = (
             f"{dropped} of {total} nodes not drawn (the oldest ones, nearest the inputs).\n"
+            f"{_left_out(dropped_nodes)}\n"
             "Pass max_nodes=None to draw everything, or collapse_modules=True."
         )
         dot.node("note_truncated", _escape(note), **STYLES["note"])
     return dot
+
+
+def _left_out(dropped: list) -> str:
+    """``ops left out: 2 matmul, 2 add, 1 permute`` (most frequent first, at most 6 kinds)."""
+    counts: dict[str, int] = {}
+    for _order, nid, label, _attrs, _cluster in dropped:
+        if nid.startswith("op"):
+            name = label.split("(", 1)[0]
+            counts[name] = counts.get(name, 0) + 1
+        elif nid.startswith("mod"):
+            counts["module"] = counts.get("module", 0) + 1
+    if not counts:
+        return "only input tensors left out"
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    text = ", ".join(f"{n} {name}" for name, n in ranked[:6])
+    return f"ops left out: {text}" + (", ..." if len(ranked) > 6 else "")
 
 
 def _emit_clusters(dot: Any, model: GraphModel, clusters: dict[str | None, list]) -> None:
