@@ -56,7 +56,7 @@ def is_number(v: Any) -> bool:
 def as_value(v: Any) -> Value:
     """``v`` as an expression: an Expr, an int or a float (NumPy scalars and bools
     become Python numbers). Raises TypeError for anything else."""
-    if isinstance(v, Expr) or is_number(v):
+    if isinstance(v, Expr) or type(v) is int or type(v) is float:
         return v
     if isinstance(v, bool):
         return int(v)

@@ -8,8 +8,9 @@
 - like factors: a product is a number times powers of distinct bases, so
   ``x * x`` → ``x**2``, ``x / x`` → ``1``, ``(2 * x)**2`` → ``4 * x**2`` (integer powers);
 - like terms: a sum is a list of distinct products with number coefficients, so
-  ``x + x`` → ``2 * x``, ``x - x`` → ``0``; a number times a sum is multiplied out,
-  ``2 * (x + 1)`` → ``2 * x + 2``.
+  ``x + x`` → ``2 * x``, ``x - x`` → ``0``; a number times a sum is multiplied out when it
+  is a term of a sum or the whole result, ``2 * (x + 1)`` → ``2 * x + 2`` (inside a product
+  or a function it stays as written, so that a second ``simplify`` changes nothing).
 
 Terms are ordered by degree, then by symbol name (constants last), and factors by name, so
 expressions that differ only in the order of terms or factors simplify to equal trees:
@@ -40,7 +41,15 @@ def normalize_number(v: Any) -> int | float:
 
 def simplify(e: Any) -> Value:
     """A canonical, simpler expression with the same value as ``e`` (see module docstring)."""
-    return _Simplifier().run(as_value(e))
+    s = _Simplifier()
+    out = s.run(as_value(e))
+    if isinstance(out, Expr) and not _is_sum(out):
+        c, fs = s._normal_term(*s._term(out))
+        if c != 1 and len(fs) == 1 and fs[0][1] == 1 and _is_sum(fs[0][0]):
+            acc: dict = {}
+            s._collect(out, 1, acc)  # 2 * (x + 1) -> 2*x + 2
+            return s._render_sum(acc)
+    return out
 
 
 _FOLD = {
@@ -190,7 +199,7 @@ class _Simplifier:
                 coef = None if cr == 0 else _fold(lambda a, b: a / b, cl, cr)
                 if coef is not None:
                     return coef, fl + [(b, self._neg_exp(x)) for b, x in fr]
-            if e.op == "**":
+            if e.op == "**" and not is_number(e.lhs):  # a number base did not fold: keep whole
                 return 1, [(e.lhs, e.rhs)]
         if isinstance(e, Call) and e.fn == "neg":
             c, f = self._term(e.arg)
@@ -221,10 +230,6 @@ class _Simplifier:
         coef, fs = self._normal_term(coef, factors)
         if coef == 0:
             return 0
-        if coef != 1 and len(fs) == 1 and fs[0][1] == 1 and _is_sum(fs[0][0]):
-            acc: dict = {}
-            self._collect(fs[0][0], coef, acc)  # 2 * (x + 1) -> 2*x + 2
-            return self._render_sum(acc)
         return _render_product(coef, fs)
 
     # --- sums ------------------------------------------------------------------------------
@@ -249,6 +254,12 @@ class _Simplifier:
         terms = [(fs, c) for fs, c in acc.items() if c != 0]
         terms.sort(key=lambda t: _term_key(t[0]))
         out: Value | None = None
+        if terms and terms[0][1] < 0:  # lead with a positive term: y - x, not -x + y
+            first = next((i for i, (_, c) in enumerate(terms) if c > 0), None)
+            if first is not None:
+                terms.insert(0, terms.pop(first))
+            elif const > 0:
+                out, const = const, 0
         for fs, c in terms:
             if out is None:
                 out = _render_product(c, fs)
