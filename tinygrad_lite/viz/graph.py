@@ -121,25 +121,64 @@ def _style(v: Value) -> dict[str, str]:
     return style
 
 
-def _collapse_groups(model: GraphModel) -> dict[str, str]:
-    """Which module each collapsed group stands for: the root's children, else top level."""
-    mods = model.modules
-    if "" in mods:
-        children = [m.name for m in mods.values() if m.parent == ""]
-        return {name: name for name in (children or [""])}
-    return {m.name: m.name for m in mods.values() if m.parent is None}
+class _Collapse:
+    """Which ops and tensors a collapsed module swallows (``collapse_modules=True``).
+
+    The groups are the children of the root Module (else the outermost modules); a tensor
+    is hidden in a group if the group made it and only the group uses it, or it is one of
+    the group's parameters."""
+
+    def __init__(self, model: GraphModel, enabled: bool) -> None:
+        self.model = model
+        self.groups: set[str] = set()
+        if enabled and model.modules:
+            mods = model.modules
+            if "" in mods:
+                self.groups = {m.name for m in mods.values() if m.parent == ""} or {""}
+            else:
+                self.groups = {m.name for m in mods.values() if m.parent is None}
+        self.consumers: dict[Any, list[Step]] = {}
+        for step in model.steps:
+            for a in step.args:
+                if isinstance(a, Value):
+                    self.consumers.setdefault(a.key, []).append(step)
+        self.made_by = {s.out.key: self.group_of(s.module) for s in model.steps}
+
+    def group_of(self, module: str | None) -> str | None:
+        """The collapsed group that contains ``module`` (None if not collapsed)."""
+        if not self.groups:
+            return None
+        while module is not None:
+            if module in self.groups:
+                return module
+            info = self.model.modules.get(module)
+            if info is None:  # a parameter's module that recorded no ops: go up by name
+                module = module.rsplit(".", 1)[0] if "." in module else ("" if module else None)
+                continue
+            module = info.parent
+        return None
+
+    def hidden(self, v: Value) -> str | None:
+        """The collapsed group that swallows ``v``, if any."""
+        if not self.groups:
+            return None
+        if v.kind == "param":
+            return self.group_of(v.module)
+        g = self.made_by.get(v.key)
+        if g is None or v.is_output:
+            return None
+        if all(self.group_of(c.module) == g for c in self.consumers.get(v.key, [])):
+            return g
+        return None
+
+    def node_id(self, step: Step) -> str:
+        """The drawn node standing for ``step``: its own ellipse or its module's box."""
+        g = self.group_of(step.module)
+        return f"mod{_safe(g)}" if g is not None else f"op{step.index}"
 
 
-def _group_of(model: GraphModel, module: str | None, groups: dict[str, str]) -> str | None:
-    while module is not None:
-        if module in groups:
-            return module
-        info = model.modules.get(module)
-        if info is None:  # a parameter's module that recorded no ops: try its parent name
-            module = module.rsplit(".", 1)[0] if "." in module else ("" if module else None)
-            continue
-        module = info.parent
-    return None
+# A node to draw: (order for the node cap, id, label, attributes, cluster module or None)
+_DrawNode = tuple[float, str, str, dict, "str | None"]
 
 
 def build_digraph(
@@ -165,114 +204,19 @@ def build_digraph(
     opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
             "max_elems": max_elems}  # fmt: skip
     highlight = highlight or set()
+    col = _Collapse(model, collapse_modules)
+    use_clusters = cluster_modules and not col.groups
     ids = {key: f"t{i}" for i, key in enumerate(model.values)}
-    groups = _collapse_groups(model) if collapse_modules and model.modules else {}
+    nodes = _value_nodes(model, col, ids, opts, grads, highlight, use_clusters)
+    op_nodes, edges = _op_nodes(model, col, ids, max_elems, highlight, use_clusters)
+    nodes += op_nodes + _group_nodes(model, col, show_shapes, highlight)
 
-    def group_of_step(step: Step) -> str | None:
-        return _group_of(model, step.module, groups) if groups else None
-
-    # Where each value is consumed, to know which values a collapsed module hides.
-    consumers: dict[Any, list[Step]] = {}
-    for step in model.steps:
-        for a in step.args:
-            if isinstance(a, Value):
-                consumers.setdefault(a.key, []).append(step)
-    producer_group = {s.out.key: group_of_step(s) for s in model.steps}
-    step_of = {s.out.key: s.index for s in model.steps}
-
-    def hidden(v: Value) -> str | None:
-        """The collapsed group that swallows ``v``, if any."""
-        if not groups:
-            return None
-        if v.kind == "param":
-            return _group_of(model, v.module, groups)
-        g = producer_group.get(v.key)
-        if g is None or v.is_output:
-            return None
-        if all(group_of_step(c) == g for c in consumers.get(v.key, [])):
-            return g
-        return None
-
-    # nodes: (order, id, label, attrs, cluster module or None)
-    nodes: list[tuple[float, str, str, dict, str | None]] = []
-    edges: set[tuple[str, str]] = set()
-    first_use = {}
-    for step in model.steps:
-        for a in step.args:
-            if isinstance(a, Value) and a.key not in first_use:
-                first_use[a.key] = step.index
-    group_members: dict[str, list[Step]] = {}
-    group_params: dict[str, list[Value]] = {}
-    for v in model.values.values():
-        g = hidden(v)
-        if g is not None:
-            if v.kind == "param":
-                group_params.setdefault(g, []).append(v)
-            continue
-        grad = v.grad if grads is None else grads.get(v.key)
-        attrs = _style(v)
-        if v.key in highlight:
-            attrs.update(HIGHLIGHT)
-        if v.kind == "op":
-            order = step_of[v.key] + 0.5
-        else:
-            order = first_use.get(v.key, len(model.steps)) - 0.25
-        cluster = v.module if (cluster_modules and not groups) else None
-        if v.kind in ("input", "const"):
-            cluster = None
-        nodes.append((order, ids[v.key], _value_label(v, opts, grad), attrs, cluster))
-
-    def rep(step: Step) -> str:
-        g = group_of_step(step)
-        return f"mod{_safe(g)}" if g is not None else f"op{step.index}"
-
-    for step in model.steps:
-        g = group_of_step(step)
-        if g is not None:
-            group_members.setdefault(g, []).append(step)
-        else:
-            attrs = dict(STYLES["op"])
-            if ("step", step.index) in highlight:
-                attrs.update(HIGHLIGHT)
-            text = step.call_text(lambda x: fmt_array(x, max_elems))
-            cluster = step.module if cluster_modules and not groups else None
-            nodes.append((step.index, f"op{step.index}", text, attrs, cluster))
-        r = rep(step)
-        for a in step.args:
-            if not isinstance(a, Value):
-                continue
-            h = hidden(a)
-            src = ids[a.key] if h is None else f"mod{_safe(h)}"
-            if src != r:
-                edges.add((src, r))
-        if hidden(step.out) is None:
-            edges.add((r, ids[step.out.key]))
-    for g, members in group_members.items():
-        info = model.modules[g]
-        n_ops = len(members)
-        lines = [info.label, f"{n_ops} op{'s' if n_ops != 1 else ''} collapsed"]
-        ps = group_params.get(g, [])
-        if ps:
-            lines.append("params: " + ", ".join(
-                f"{p.name.rsplit('.', 1)[-1]} {fmt_shape(p.shape)}" for p in ps))  # fmt: skip
-        outs = [s.out for s in members if hidden(s.out) is None]
-        if outs and show_shapes:
-            lines.append("out " + ", ".join(fmt_shape(o.shape) for o in outs))
-        attrs = dict(STYLES["module"])
-        if any(("step", s.index) in highlight for s in members):
-            attrs.update(HIGHLIGHT)
-        nodes.append((max(s.index for s in members), f"mod{_safe(g)}", "\n".join(lines), attrs,
-                      None))  # fmt: skip
-
-    dropped = 0
-    dropped_nodes: list = []
     total = len(nodes)
+    nodes.sort(key=lambda n: n[0])
+    dropped: list[_DrawNode] = []
     if max_nodes is not None and total > max_nodes:
-        keep = max(max_nodes - 1, 1)
-        nodes.sort(key=lambda n: n[0])
-        dropped_nodes = nodes[: total - keep]
-        nodes = nodes[total - keep :]
-        dropped = len(dropped_nodes)
+        keep = max(max_nodes - 1, 1)  # one place is for the note
+        dropped, nodes = nodes[: total - keep], nodes[total - keep :]
     kept_ids = {n[1] for n in nodes}
 
     dot = graphviz.Digraph("computation")
@@ -282,7 +226,7 @@ def build_digraph(
     if title:
         dot.attr(label=title, labelloc="t", fontsize="14")
     clusters: dict[str | None, list] = {}
-    for _order, nid, label, attrs, cluster in sorted(nodes, key=lambda n: n[0]):
+    for _order, nid, label, attrs, cluster in nodes:
         if cluster is not None and cluster not in model.modules:
             cluster = None
         clusters.setdefault(cluster, []).append((nid, label, attrs))
@@ -294,12 +238,96 @@ def build_digraph(
             dot.edge(a, b)
     if dropped:
         note = (
-            f"{dropped} of {total} nodes not drawn (the oldest ones, nearest the inputs).\n"
-            f"{_left_out(dropped_nodes)}\n"
+            f"{len(dropped)} of {total} nodes not drawn (the oldest ones, nearest the inputs).\n"
+            f"{_left_out(dropped)}\n"
             "Pass max_nodes=None to draw everything, or collapse_modules=True."
         )
         dot.node("note_truncated", _escape(note), **STYLES["note"])
     return dot
+
+
+def _value_nodes(
+    model: GraphModel, col: _Collapse, ids: dict, opts: dict, grads: dict | None,
+    highlight: set, use_clusters: bool,
+) -> list[_DrawNode]:  # fmt: skip
+    """One box per tensor that is not hidden in a collapsed module."""
+    step_of = {s.out.key: s.index for s in model.steps}
+    first_use: dict = {}
+    for step in model.steps:
+        for a in step.args:
+            if isinstance(a, Value):
+                first_use.setdefault(a.key, step.index)
+    nodes = []
+    for v in model.values.values():
+        if col.hidden(v) is not None:
+            continue
+        grad = v.grad if grads is None else grads.get(v.key)
+        attrs = _style(v)
+        if v.key in highlight:
+            attrs.update(HIGHLIGHT)
+        if v.kind == "op":
+            order = step_of[v.key] + 0.5
+        else:
+            order = first_use.get(v.key, len(model.steps)) - 0.25
+        cluster = v.module if use_clusters and v.kind not in ("input", "const") else None
+        nodes.append((order, ids[v.key], _value_label(v, opts, grad), attrs, cluster))
+    return nodes
+
+
+def _op_nodes(
+    model: GraphModel, col: _Collapse, ids: dict, max_elems: int, highlight: set,
+    use_clusters: bool,
+) -> tuple[list[_DrawNode], set[tuple[str, str]]]:  # fmt: skip
+    """One ellipse per op not inside a collapsed module, and every data-flow edge."""
+    nodes = []
+    edges: set[tuple[str, str]] = set()
+    for step in model.steps:
+        me = col.node_id(step)
+        if me.startswith("op"):
+            attrs = dict(STYLES["op"])
+            if ("step", step.index) in highlight:
+                attrs.update(HIGHLIGHT)
+            text = step.call_text(lambda x: fmt_array(x, max_elems))
+            nodes.append((step.index, me, text, attrs, step.module if use_clusters else None))
+        for a in step.args:
+            if isinstance(a, Value):
+                h = col.hidden(a)
+                src = ids[a.key] if h is None else f"mod{_safe(h)}"
+                if src != me:
+                    edges.add((src, me))
+        if col.hidden(step.out) is None:
+            edges.add((me, ids[step.out.key]))
+    return nodes, edges
+
+
+def _group_nodes(
+    model: GraphModel, col: _Collapse, show_shapes: bool, highlight: set
+) -> list[_DrawNode]:
+    """One box per collapsed module: its name, op count, parameters and output shapes."""
+    members: dict[str, list[Step]] = {}
+    for step in model.steps:
+        g = col.group_of(step.module)
+        if g is not None:
+            members.setdefault(g, []).append(step)
+    params: dict[str, list[Value]] = {}
+    for v in model.values.values():
+        if v.kind == "param" and col.hidden(v) is not None:
+            params.setdefault(col.hidden(v), []).append(v)
+    nodes = []
+    for g, steps in members.items():
+        n = len(steps)
+        lines = [model.modules[g].label, f"{n} op{'s' if n != 1 else ''} collapsed"]
+        if params.get(g):
+            shapes = (f"{p.name.rsplit('.', 1)[-1]} {fmt_shape(p.shape)}" for p in params[g])
+            lines.append("params: " + ", ".join(shapes))
+        outs = [s.out for s in steps if col.hidden(s.out) is None]
+        if outs and show_shapes:
+            lines.append("out " + ", ".join(fmt_shape(o.shape) for o in outs))
+        attrs = dict(STYLES["module"])
+        if any(("step", s.index) in highlight for s in steps):
+            attrs.update(HIGHLIGHT)
+        nodes.append((max(s.index for s in steps), f"mod{_safe(g)}", "\n".join(lines), attrs, None))
+    return nodes
 
 
 def _left_out(dropped: list) -> str:
