@@ -277,3 +277,70 @@ def test_missing_file_and_map_location(tmp_path):
     with pytest.raises(RuntimeError):
         tg.load(tmp_path / "ok", map_location="cuda:0")
     assert zipfile.is_zipfile(tmp_path / "ok")
+
+
+# ------------------------------------------------------------------ training resumes exactly
+def _make_run(seed):
+    tg.manual_seed(seed)
+    model = tg.nn.Sequential(tg.nn.Linear(3, 8), tg.nn.Tanh(), tg.nn.Linear(8, 1))
+    opt = tg.optim.Adam(
+        [{"params": model[0].parameters(), "lr": 0.01}, {"params": model[2].parameters()}],
+        lr=0.005,
+        amsgrad=True,
+    )
+    sched = tg.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.7)
+    return model, opt, sched
+
+
+def _data():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(50, 3)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], np.float32)).astype(np.float32)
+    return tg.utils.data.TensorDataset(tg.tensor(x), tg.tensor(y))
+
+
+def _epochs(model, opt, sched, loader, n):
+    loss_fn = tg.nn.MSELoss()
+    for _ in range(n):
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss_fn(model(xb), yb).backward()
+            opt.step()
+        sched.step()
+
+
+def test_training_resumed_from_checkpoint_continues_exactly(tmp_path):
+    data = _data()
+    gen = tg.Generator().manual_seed(11)
+    model, opt, sched = _make_run(0)
+    loader = tg.utils.data.DataLoader(data, batch_size=8, shuffle=True, generator=gen)
+    _epochs(model, opt, sched, loader, 4)
+
+    gen = tg.Generator().manual_seed(11)
+    model1, opt1, sched1 = _make_run(0)
+    loader = tg.utils.data.DataLoader(data, batch_size=8, shuffle=True, generator=gen)
+    _epochs(model1, opt1, sched1, loader, 2)
+    tg.save(
+        {
+            "model": model1.state_dict(),
+            "optimizer": opt1.state_dict(),
+            "scheduler": sched1.state_dict(),
+            "rng": gen.get_state(),
+        },
+        tmp_path / "run.ckpt",
+    )
+    del model1, opt1, sched1
+
+    ck = tg.load(tmp_path / "run.ckpt")
+    model2, opt2, sched2 = _make_run(99)  # different initial weights: all must come from ck
+    model2.load_state_dict(ck["model"])
+    opt2.load_state_dict(ck["optimizer"])
+    sched2.load_state_dict(ck["scheduler"])
+    gen2 = tg.Generator().set_state(ck["rng"])
+    loader2 = tg.utils.data.DataLoader(data, batch_size=8, shuffle=True, generator=gen2)
+    _epochs(model2, opt2, sched2, loader2, 2)
+
+    assert sched2.get_last_lr() == sched.get_last_lr()
+    for (name, a), (_, b) in zip(model.state_dict().items(), model2.state_dict().items()):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
