@@ -87,7 +87,8 @@ class CheckResult:
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         verdict = "all gradients match" if self.ok else "some gradients do NOT match"
-        lines.append(f"{verdict} (|backward - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|)")
+        rule = f"|backward - numeric| <= {self.atol:g} + {self.rtol:g}·|numeric|"
+        lines.append(f"{verdict} ({rule})")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -52,7 +52,12 @@ class Frames:
             captions.append(caption)
         return cls(graphs, captions)
 
-    def save(self, folder: str, format: str = "svg", prefix: str = "frame") -> list[str]:  # noqa: A002
+    def save(
+        self,
+        folder: str,
+        format: str = "svg",
+        prefix: str = "frame",  # noqa: A002
+    ) -> list[str]:
         """Write ``folder/frame_000.svg`` ... (or .png/.dot) and return the paths. Needs
         ``dot`` except for ``format="dot"``."""
         os.makedirs(folder, exist_ok=True)

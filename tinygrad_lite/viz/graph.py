@@ -16,10 +16,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._labels import fmt_array, fmt_shape
 from ._model import GraphModel, Step, Value, collect
+
+if TYPE_CHECKING:
+    import graphviz
 
 __all__ = ["draw", "render", "build_digraph", "GraphvizMissingError", "STYLES"]
 
@@ -73,7 +76,7 @@ def draw(
     collapse_modules: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     title: str | None = None,
-) -> Any:
+) -> graphviz.Digraph:
     """The graph behind ``outputs`` (a Tensor or a list of Tensors) as a ``graphviz.Digraph``.
 
     ``params`` names tensors: a Module (its ``named_parameters()``, and its submodules become
@@ -195,12 +198,12 @@ def build_digraph(
     title: str | None = None,
     grads: dict | None = None,
     highlight: set | None = None,
-) -> Any:
+) -> graphviz.Digraph:
     """Turn a ``GraphModel`` into a Digraph (``draw`` and the backward frames use this).
 
     ``grads`` (value key -> array) replaces the gradients shown; ``highlight`` is a set of
     value keys and ``("step", index)`` entries drawn highlighted."""
-    graphviz = _graphviz()
+    gv = _graphviz()
     opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
             "max_elems": max_elems}  # fmt: skip
     highlight = highlight or set()
@@ -219,7 +222,7 @@ def build_digraph(
         dropped, nodes = nodes[: total - keep], nodes[total - keep :]
     kept_ids = {n[1] for n in nodes}
 
-    dot = graphviz.Digraph("computation")
+    dot = gv.Digraph("computation")
     dot.attr(rankdir=rankdir, fontname="Helvetica", compound="true")
     dot.attr("node", fontname="Helvetica", fontsize="10")
     dot.attr("edge", color="#495057", arrowsize="0.7")
@@ -381,7 +384,7 @@ def _escape(label: str) -> str:
     return label.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-def render(graph: Any, path: str, format: str = "svg") -> str:  # noqa: A002
+def render(graph: graphviz.Digraph, path: str, format: str = "svg") -> str:  # noqa: A002
     """Write ``graph`` to ``path`` (extension added if missing) as ``format`` (svg, png,
     pdf, ...) and return the file written. The DOT source is always saved next to it
     (``path.dot``); without the ``dot`` program, raise ``GraphvizMissingError`` saying how to

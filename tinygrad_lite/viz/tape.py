@@ -213,9 +213,9 @@ class BackwardTrace:
             f"backward from {out.name}: grad {out.name} = {fmt_array(self.seed, self.max_elems)}"
         ]
         for k, (ts, rows) in enumerate(zip(self.steps, self.lines()), 1):
-            step = ts.step
-            text.append(f"step {k}: {step.out.name} = {step.call_text(_short)}"
-                        f"   (grad {step.out.name} = {fmt_array(ts.grad_out, self.max_elems)})")  # fmt: skip
+            name = ts.step.out.name
+            grad = fmt_array(ts.grad_out, self.max_elems)
+            text.append(f"step {k}: {name} = {ts.step.call_text(_short)}   (grad {name} = {grad})")
             text.extend("    " + r for r in rows)
         leaves = [v for v in self.model.values.values() if v.kind in ("param", "leaf")]
         if leaves:

@@ -16,14 +16,14 @@ from ._model import Value, collect
 __all__ = ["as_text", "text_tree"]
 
 
+_KIND = {"param": "param", "input": "data"}
+
+
 def _describe(v: Value, step: Any, opts: dict) -> str:
-    head = (
-        f"{v.name} = {step.call_text(lambda x: fmt_array(x, opts['max_elems']))}"
-        if step
-        else (
-            f"{v.name}  {'param' if v.kind == 'param' else ('data' if v.kind == 'input' else v.kind)}"
-        )
-    )
+    if step is not None:
+        head = f"{v.name} = {step.call_text(lambda x: fmt_array(x, opts['max_elems']))}"
+    else:
+        head = f"{v.name}  {_KIND.get(v.kind, v.kind)}"
     parts = [head]
     if opts["show_shapes"]:
         parts.append(f"shape {fmt_shape(v.shape)}")
