@@ -43,7 +43,7 @@ def line():
     return line_example()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def parse():
     return parse_dot
 

@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_lite as torch
 from tinygrad_lite import viz
@@ -267,3 +269,43 @@ def test_real_nn_sequential_clusters(parse):
         assert f"label={label}" in block and block in root
     assert "0.weight  (param)" in _cluster_block(src, "0")
     assert '"relu(' in _cluster_block(src, "1")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["exp", "tanh", "add", "mul", "sub"]),
+                          st.integers(0, 100), st.integers(0, 100)),
+                min_size=1, max_size=8))  # fmt: skip
+def test_random_expressions_node_edge_and_fanout_counts(parse, program):
+    """Counts derived from how the test built the expression, not from the drawing code."""
+    a = torch.tensor([0.3, -0.2], requires_grad=True)
+    b = torch.tensor([0.1, 0.4], requires_grad=True)
+    values, uses, op_inputs = [a, b], [0, 0], []
+
+    def apply(op, idx):
+        for i in idx:
+            uses[i] += 1
+        op_inputs.append(set(idx))
+        xs = [values[i] for i in idx]
+        if op in ("exp", "tanh"):
+            out = getattr(xs[0], op)()
+        else:
+            out = {"add": xs[0] + xs[1], "mul": xs[0] * xs[1], "sub": xs[0] - xs[1]}[op]
+        values.append(out)
+        uses.append(0)
+
+    for op, i, j in program:
+        i, j = i % len(values), j % len(values)
+        apply(op, [i] if op in ("exp", "tanh") else [i, j])
+    unused = [k for k in range(2, len(values)) if uses[k] == 0]
+    last = unused[0]
+    for k in unused[1:]:  # join every result into the output so that all of them are drawn
+        apply("add", [last, k])
+        last = len(values) - 1
+    out = values[last]
+    n_ops = len(op_inputs)
+    leaves = [k for k in (0, 1) if uses[k] > 0]
+    nodes, edges = parse(viz.draw(out, {"a": a, "b": b}).source)
+    assert len(nodes) == 2 * n_ops + len(leaves)  # every op, its result, the used leaves
+    assert len(edges) == sum(len(ins) for ins in op_inputs) + n_ops
+    marked = sum("grad = Σ" in lab for lab, _ in nodes.values())
+    assert marked == sum(1 for n in uses if n > 1)

@@ -7,6 +7,17 @@
   exportable as Markdown/LaTeX and as Graphviz frames / an animated GIF.
 - ``backward(loss)``: backward that keeps every value and gradient for the tools above;
   ``record()``: remember constant inputs (data tensors) while the forward pass runs.
+
+A lesson in six lines (the line y = 2x + 1 through two points, fitted from m = b = 0)::
+
+    with viz.record():                       # also keep the data x, y for display
+        loss = ((m * x + b - y) ** 2).mean()
+    names = {"m": m, "b": b, "x": x, "y": y, "loss": loss}
+    print(viz.tape(loss, names))             # v0 = mul(m, x) ...
+    print(viz.backward_trace(loss, names))   # grad m += grad v0 * x = -27 ...
+    viz.backward(loss); viz.draw(loss, names)  # every value and gradient in one picture
+
+``check_module`` (a gradcheck table for a Module) lives in ``tinygrad_lite.autograd``.
 """
 
 from __future__ import annotations
