@@ -250,8 +250,8 @@ def _check_pointwise(input: Tensor, target: Tensor, op: str) -> None:
             f"{tuple(target.shape)} cannot be broadcast together; give them the same shape"
         ) from None
     warnings.warn(
-        f"{op}: Using a target size ({tuple(target.shape)}) that is different to the input size "
-        f"({tuple(input.shape)}). This will likely lead to incorrect results due to "
+        f"{op}: Using a target size {tuple(target.shape)} that is different to the input size "
+        f"{tuple(input.shape)}. This will likely lead to incorrect results due to "
         "broadcasting. Please ensure they have the same size.",
         UserWarning,
         stacklevel=3,
@@ -532,8 +532,8 @@ def binary_cross_entropy(
     reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy")
     if target.shape != input.shape:
         raise ValueError(
-            f"binary_cross_entropy: Using a target size ({tuple(target.shape)}) that is "
-            f"different to the input size ({tuple(input.shape)}) is not supported. Please "
+            f"binary_cross_entropy: Using a target size {tuple(target.shape)} that is "
+            f"different to the input size {tuple(input.shape)} is not supported. Please "
             "ensure they have the same size (e.g. target.view_as(input))."
         )
     x = input._array
@@ -564,8 +564,8 @@ def binary_cross_entropy_with_logits(
     reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy_with_logits")
     if target.shape != input.shape:
         raise ValueError(
-            f"binary_cross_entropy_with_logits: Target size ({tuple(target.shape)}) must be the "
-            f"same as input size ({tuple(input.shape)})"
+            f"binary_cross_entropy_with_logits: Target size {tuple(target.shape)} must be the "
+            f"same as input size {tuple(input.shape)}"
         )
     log_sig = LogSigmoid.apply(input)
     if pos_weight is None:
