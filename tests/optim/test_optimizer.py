@@ -258,3 +258,15 @@ def test_load_state_dict_shape_mismatch_is_clear():
     sd = copy.deepcopy(opt.state_dict())
     with pytest.raises(ValueError, match="momentum_buffer.*shape"):
         SGD([b], lr=0.1, momentum=0.9).load_state_dict(sd)
+
+
+def test_named_parameters_and_group_dicts_as_pytorch():
+    a, b = _params()
+    opt = SGD([("a", a), ("b", b)], lr=0.1)
+    assert opt.param_groups[0]["param_names"] == ["a", "b"]
+    assert opt.state_dict()["param_groups"][0]["param_names"] == ["a", "b"]
+    with pytest.raises(ValueError, match="Some param names are missing"):
+        SGD([("a", a), b], lr=0.1)
+    group = {"params": [a]}
+    opt = SGD([group], lr=0.1)
+    assert opt.param_groups[0] is group and group["lr"] == 0.1  # filled in place, as PyTorch

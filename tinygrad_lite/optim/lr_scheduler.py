@@ -105,6 +105,9 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
 
+_LRScheduler = LRScheduler  # the pre-2.0 PyTorch name, still used by older scripts
+
+
 class StepLR(LRScheduler):
     """Multiply the lr by ``gamma`` every ``step_size`` epochs:
     ``lr = base_lr * gamma ** (epoch // step_size)``."""

@@ -88,6 +88,14 @@ class Optimizer:
         elif isinstance(params, set):
             raise TypeError(_SET_MESSAGE)
         params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        if names:  # model.named_parameters(): (name, tensor) pairs
+            if len(names) != len(params):
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param names are "
+                    "missing"
+                )
+            params = [p[1] for p in params]
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(
@@ -99,8 +107,10 @@ class Optimizer:
                     "can't optimize a non-leaf Tensor (one computed from others); optimize the "
                     "leaf tensors it was computed from, or .detach().requires_grad_() it first"
                 )
-        group = dict(param_group)
+        group = param_group  # filled in place and kept, as PyTorch does
         group["params"] = params
+        if names:
+            group["param_names"] = names
         for name, default in self.defaults.items():
             if default is required and name not in group:
                 raise ValueError(

@@ -202,3 +202,27 @@ def test_pytorch_loader_agrees_on_unshuffled_batches():
     for (a, ya), (b, yb) in zip(ours, theirs):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
         assert ya.tolist() == yb.tolist()
+
+
+class Stream(tg.utils.data.IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return iter((float(i), i % 2) for i in range(self.n))
+
+    def __len__(self):
+        return self.n
+
+
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_iterable_dataset_batches_in_stream_order(drop_last):
+    loader = DataLoader(Stream(7), batch_size=3, drop_last=drop_last)
+    batches = [(x.tolist(), y.tolist()) for x, y in loader]
+    want = [([0.0, 1.0, 2.0], [0, 1, 0]), ([3.0, 4.0, 5.0], [1, 0, 1])]
+    if not drop_last:
+        want.append(([6.0], [0]))
+    assert batches == want and len(loader) == len(want)
+    assert list(DataLoader(Stream(2), batch_size=None)) == [(0.0, 0), (1.0, 1)]
+    with pytest.raises(ValueError, match="expected unspecified shuffle option"):
+        DataLoader(Stream(3), shuffle=True)

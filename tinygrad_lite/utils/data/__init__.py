@@ -6,12 +6,19 @@ Same names and behaviour as PyTorch's ``torch.utils.data`` (single process), plu
 """
 
 from .dataloader import DataLoader, default_collate, default_convert
-from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .dataset import (
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
 from .text import load_columns, load_text
 
 __all__ = [
-    "Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
-    "default_collate", "default_convert", "Sampler", "SequentialSampler", "RandomSampler",
+    "Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split",
+    "DataLoader", "default_collate", "default_convert", "Sampler", "SequentialSampler", "RandomSampler",
     "SubsetRandomSampler", "BatchSampler", "load_text", "load_columns",
 ]  # fmt: skip

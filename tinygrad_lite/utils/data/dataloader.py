@@ -18,7 +18,7 @@ import numpy as np
 from ... import ops
 from ... import random as _random
 from ...tensor import Tensor
-from .dataset import Dataset, Subset, TensorDataset
+from .dataset import Dataset, IterableDataset, Subset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, check_batch_size
 
 __all__ = ["DataLoader", "default_collate", "default_convert"]
@@ -123,6 +123,14 @@ class DataLoader:
                 "num_workers option should be non-negative; use num_workers=0 to disable "
                 "multiprocessing."
             )
+        if isinstance(dataset, IterableDataset):
+            for option, value in (("shuffle", shuffle), ("sampler", sampler),
+                                  ("batch_sampler", batch_sampler)):  # fmt: skip
+                if value:
+                    raise ValueError(
+                        f"DataLoader with IterableDataset: expected unspecified {option} option, "
+                        f"but got {option}={value!r} (a stream has no indices to reorder)"
+                    )
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -141,13 +149,15 @@ class DataLoader:
                 )
         else:
             batch_size = check_batch_size(batch_size)
-        if sampler is None:
+        if isinstance(dataset, IterableDataset):
+            sampler = None
+        elif sampler is None:
             sampler = (
                 RandomSampler(dataset, generator=generator)
                 if shuffle
                 else SequentialSampler(dataset)
             )
-        if batch_size is not None and batch_sampler is None:
+        if batch_size is not None and batch_sampler is None and sampler is not None:
             batch_sampler = BatchSampler(sampler, batch_size, bool(drop_last))
         self.dataset = dataset
         self.batch_size = batch_size
@@ -156,24 +166,47 @@ class DataLoader:
         self.batch_sampler = batch_sampler
         self.num_workers = num_workers
         self.generator = generator
-        self._auto_collation = batch_sampler is not None
+        self._auto_collation = batch_sampler is not None or (
+            sampler is None and batch_size is not None
+        )
         self._default_collate = collate_fn is None
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
 
     def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            n = len(self.dataset)  # type: ignore[arg-type]
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)  # type: ignore[arg-type]
         return len(self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
+        if isinstance(self.dataset, IterableDataset):
+            return self._stream_batches()
         if not self._auto_collation:
             return (self.collate_fn(self.dataset[i]) for i in self.sampler)
         fast = self._fast_source()
         if fast is not None:
             return self._fast_batches(*fast)
         return (self.collate_fn([self.dataset[i] for i in b]) for b in self.batch_sampler)
+
+    def _stream_batches(self) -> Iterator[Any]:
+        """Batches from an ``IterableDataset``, in the order its iterator yields samples."""
+        if self.batch_size is None:
+            yield from (self.collate_fn(sample) for sample in self.dataset)
+            return
+        batch: list[Any] = []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield self.collate_fn(batch)
 
     # -------------------------------------------------------------- TensorDataset fast path
     def _fast_source(self) -> tuple[list[np.ndarray], np.ndarray | None] | None:

@@ -1,7 +1,8 @@
 """Datasets: indexable collections of samples (PyTorch's ``torch.utils.data`` classes).
 
-``Dataset`` (the base: ``__getitem__`` and ``__len__``), ``TensorDataset`` (rows of tensors
-that share their first dimension), ``Subset``, ``ConcatDataset`` and ``random_split``.
+``Dataset`` (the base: ``__getitem__`` and ``__len__``), ``IterableDataset`` (a stream:
+``__iter__``), ``TensorDataset`` (rows of tensors that share their first dimension),
+``Subset``, ``ConcatDataset`` and ``random_split``.
 """
 
 from __future__ import annotations
@@ -16,23 +17,31 @@ import numpy as np
 from ... import random as _random
 from ...tensor import Tensor
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"]
 
 
 class Dataset:
     """A map-style dataset: ``dataset[i]`` is sample ``i``, ``len(dataset)`` the count.
 
-    Subclasses implement ``__getitem__`` and ``__len__``; ``a + b`` concatenates.
+    Subclasses implement ``__getitem__`` and ``__len__`` (which a ``DataLoader`` needs);
+    ``a + b`` concatenates.
     """
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
 
-    def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
-
     def __add__(self, other: Dataset) -> ConcatDataset:
         return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """A dataset that is a stream of samples: subclasses implement ``__iter__``.
+
+    A ``DataLoader`` batches the samples in the order the stream yields them (no shuffling).
+    """
+
+    def __iter__(self) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
 
 
 class TensorDataset(Dataset):
