@@ -7,8 +7,20 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tinygrad_lite.symbolic import Bin, Call, Sym, cos, exp, log, sin, sqrt, symbols, tanh
-from tinygrad_lite.symbolic import to_infix, to_sexpr
+from tinygrad_lite.symbolic import (
+    Bin,
+    Call,
+    Sym,
+    cos,
+    exp,
+    log,
+    sin,
+    sqrt,
+    symbols,
+    tanh,
+    to_infix,
+    to_sexpr,
+)
 from tinygrad_lite.symbolic.expr import size
 
 

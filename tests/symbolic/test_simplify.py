@@ -28,7 +28,7 @@ x, y, z = symbols("x y z")
         (1**x, 1),
         (x - x, 0),
         (x / x, 1),
-        (-(-x), x),
+        (Call("neg", -x), x),
         (Bin("*", 2, 3), 6),
         (Bin("/", 6, 4), 1.5),
         (Bin("**", 2, 10), 1024),
@@ -127,13 +127,26 @@ def _value(e, env):
     return v
 
 
+def _well_conditioned(tree, env):
+    """Every subtree has a moderate value (no 1e177 fed to sin, where rounding rules)."""
+    if not isinstance(tree, tuple):
+        return True
+    v = _value(_build(tree, {"x": x, "y": y}), env)
+    if v is None or abs(v) > 1e6:
+        return False
+    return all(_well_conditioned(k, env) for k in tree[1:])
+
+
+_points = st.floats(-3, 3).filter(lambda v: v == 0 or abs(v) > 1e-3)
+
+
 @settings(max_examples=200, deadline=None)
-@given(_trees(), st.floats(-3, 3), st.floats(-3, 3))
+@given(_trees(), _points, _points)
 def test_simplification_preserves_value(tree, xv, yv):
     e = _build(tree, {"x": x, "y": y})
     env = {"x": xv, "y": yv}
     before = _value(e, env)
-    assume(before is not None)
+    assume(before is not None and _well_conditioned(tree, env))
     after = _value(simplify(e), env)
     # x/x -> 1 extends the domain; otherwise the value must be defined and equal
     assume(after is not None)

@@ -4,14 +4,14 @@
 replays every op on symbolic values instead of numbers. Each tensor becomes a NumPy object
 array of expressions with the tensor's shape, so elementwise ops, broadcasting, sums,
 reshapes and indexing work element by element; a leaf that requires grad becomes symbols
-(``w`` for one element, ``w[0]``, ``w[1]``, ... for more); anything that does not require
+(``w`` for one element, ``w[0]``, ``w[1]``, ... or ``A[0,1]`` for more); anything that does not require
 grad enters as numbers. The result is one expression, so the same gradient can be computed
 three ways: ``diff(to_expr(loss), "w")``, ``loss.backward()``, and finite differences.
 
 Constants added or subtracted are not stored by the tape; they are recovered from the
 recorded output (``out - other input``) and rounded to 12 significant digits. Call
-``to_expr`` before ``backward()`` (which frees the recorded values) or inside
-``tinygrad_lite.autograd.graph.keep_intermediates()``.
+``to_expr`` before ``backward()`` (which frees the recorded values), or after
+``backward(retain_graph=True)``.
 """
 
 from __future__ import annotations
@@ -152,7 +152,9 @@ def to_expr(
         if int(np.prod(shape)) == 1:
             arr = _objects(shape, [Sym(name)])
         else:
-            arr = _objects(shape, (Sym(f"{name}{list(i)}") for i in np.ndindex(*shape)))
+            arr = _objects(
+                shape, (Sym(f"{name}[{','.join(map(str, i))}]") for i in np.ndindex(*shape))
+            )
         leaves[id(t)] = (t, arr)
         return arr
 
@@ -198,8 +200,7 @@ def _check_size(shape: tuple, what: str, max_elements: int) -> None:
 def _freed(op: str) -> None:
     raise RuntimeError(
         f"to_expr: the values recorded by {op} were freed by backward(); call to_expr "
-        "before backward(), or run backward inside "
-        "tinygrad_lite.autograd.graph.keep_intermediates()"
+        "before backward(), or use backward(retain_graph=True)"
     )
 
 
