@@ -344,3 +344,12 @@ def test_training_resumed_from_checkpoint_continues_exactly(tmp_path):
     for (name, a), (_, b) in zip(model.state_dict().items(), model2.state_dict().items()):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+
+
+def test_saved_file_gets_ordinary_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        tg.save({"a": 1}, tmp_path / "ck")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "ck").stat().st_mode & 0o777 == 0o644

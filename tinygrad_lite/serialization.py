@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
+import secrets
 from collections import OrderedDict
 from typing import Any
 
@@ -116,8 +116,7 @@ def save(obj: Any, f: str | os.PathLike | Any) -> None:
         return
     target = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp",
-                               dir=directory)  # fmt: skip
+    fd, tmp = _create_temp(directory, os.path.basename(target))
     try:
         with os.fdopen(fd, "wb") as out:
             _write_npz(out, arrays, manifest)
@@ -131,6 +130,19 @@ def save(obj: Any, f: str | os.PathLike | Any) -> None:
             pass
         raise
     _fsync_dir(directory)
+
+
+def _create_temp(directory: str, base: str) -> tuple[int, str]:
+    """A new hidden file next to the target, with the permissions a normal open would give
+    (0o666 minus the umask; ``tempfile.mkstemp`` would make it private, 0o600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"save: could not create a temporary file in {directory}")
 
 
 def _fsync_dir(directory: str) -> None:
@@ -188,7 +200,7 @@ def _read_archive(f: Any, where: str) -> tuple[dict, dict[str, np.ndarray]]:
         if raw.dtype != np.uint8 or raw.ndim != 1:
             raise ValueError("manifest entry has the wrong type")
         manifest = json.loads(raw.tobytes().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:  # (deeply nested JSON)
         raise _bad(where, f"its manifest is not valid JSON ({e})") from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _bad(where, "its manifest does not describe a tinygrad_lite checkpoint")
