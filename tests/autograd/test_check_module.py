@@ -115,3 +115,13 @@ def test_real_layers_and_losses(batch):
     result = check_module(model, nn.MSELoss(), *batch, verbose=False)
     assert result.ok and len(result) == 4
     assert str(result).splitlines()[2].split()[:2] == ["0.weight", "(5,"]
+
+
+def test_dropout_in_training_mode_is_checked_with_fixed_masks(batch):
+    nn = torch.nn
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Tanh(), nn.Linear(8, 1))
+    model.train()
+    before = torch.random.default_generator.get_state()
+    assert check_module(model, nn.MSELoss(), *batch, verbose=False).ok
+    assert torch.random.default_generator.get_state() == before

@@ -126,7 +126,8 @@ def check_module(
     The loss is ``loss_fn(model(batch[0]), *batch[1:])`` (e.g. ``nn.MSELoss()`` with
     ``x, y``) and must be a scalar. ``max_checks`` limits how many elements per parameter
     are perturbed (chosen at random with ``seed``); the table is printed unless
-    ``verbose=False``. Returns a ``CheckResult`` (rows + ``.ok``)."""
+    ``verbose=False``. Every evaluation replays the same random numbers, so dropout layers
+    can stay in training mode. Returns a ``CheckResult`` (rows + ``.ok``)."""
     if not batch:
         raise TypeError("check_module: pass the batch after loss_fn, e.g. check_module(model, "
                         "loss_fn, x, y); the loss is loss_fn(model(x), y)")  # fmt: skip
@@ -138,7 +139,13 @@ def check_module(
     if not params:
         raise ValueError("check_module: the model has no parameters that require grad")
 
+    from ..random import default_generator
+
+    rng_state = default_generator.get_state()
+
     def loss_value() -> Any:
+        # the same random numbers every time, so dropout masks match between evaluations
+        default_generator.set_state(rng_state)
         loss = loss_fn(twin(inputs[0]), *inputs[1:])
         if not isinstance(loss, _f.Tensor) or loss.numel() != 1:
             shape = tuple(loss.shape) if isinstance(loss, _f.Tensor) else type(loss).__name__
@@ -174,6 +181,7 @@ def check_module(
             ok = bool(np.all(diff <= atol + rtol * np.abs(n)))
             rows.append(CheckRow(name, tuple(p.shape), float(diff.max(initial=0.0)),
                                  float(rel.max(initial=0.0)), len(idx), ok))  # fmt: skip
+    default_generator.set_state(rng_state)  # the check draws no random numbers of yours
     result = CheckResult(rows, atol, rtol)
     if verbose:
         print(result, file=sys.stdout)
