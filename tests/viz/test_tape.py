@@ -165,3 +165,12 @@ def test_user_function_in_tape_and_trace():
     assert "v0 = Cube(x)" in viz.tape(out, {"x": x})
     text = str(viz.backward_trace(out, {"x": x}))
     assert "grad x += CubeBackward(grad v0)[0] = [3, 12]" in text  # 3x²
+
+
+def test_op_options_are_printed():
+    a = torch.ones(4, 5, requires_grad=True)
+    text = viz.tape((a[1:3, ::2].sum() + a.T.sum() + a[..., 0].sum(dim=0)), {"a": a})
+    assert "getitem(a, index=[1:3, ::2])" in text
+    assert "permute(a, axes=(1, 0))" in text
+    assert "getitem(a, index=[..., 0])" in text
+    assert "v6 = sum(v5, dim=0)" in text  # v5 = a[..., 0]; the full sums have no dim

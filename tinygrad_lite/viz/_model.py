@@ -24,7 +24,7 @@ from ..autograd import function as _function
 from ..autograd.engine import tape as _tape
 from ..autograd.function import FREED, Node
 from ..tensor import Tensor
-from ._labels import op_name
+from ._labels import fmt_array, op_name
 
 __all__ = ["Value", "Step", "ModuleInfo", "GraphModel", "collect", "record", "named_params"]
 
@@ -227,15 +227,37 @@ def _tensor_positions(node: Node) -> list[int]:
     return [i for i in range(n) if i < count or node.parents[i] is not None]
 
 
+def _fmt_index(index: Any) -> str:
+    """An indexing key as written in Python: ``[0, 1:3, ...]``; index arrays abbreviated."""
+    items = index if isinstance(index, tuple) else (index,)
+    parts = []
+    for k in items:
+        if isinstance(k, slice):
+            text = ":".join("" if v is None else str(v) for v in (k.start, k.stop, k.step))
+            parts.append(text[:-1] if k.step is None else text)
+        elif k is Ellipsis:
+            parts.append("...")
+        elif isinstance(k, (np.ndarray, list)) or hasattr(k, "_array"):
+            parts.append(fmt_array(getattr(k, "_array", k), 3))
+        else:
+            parts.append(repr(k))
+    return "[" + ", ".join(parts) + "]"
+
+
 def _attrs(node: Node) -> str:
-    """Options of a reduction/reshape worth printing (``dim=1``)."""
+    """Options of an op worth printing: ``dim=1``, ``shape=(2, 3)``, ``index=[0, :]``."""
     d = node.__dict__
     parts = []
+    name = node.fn.__name__ if node.fn.array_mode else ""
+    if name == "GetItem" and "index" in d:
+        parts.append(f"index={_fmt_index(d['index'])}")
+    if name == "Permute" and "axes" in d:
+        parts.append(f"axes={tuple(d['axes'])}")
     if "dim" in d and d["dim"] is not None:
         parts.append(f"dim={d['dim']}")
     if d.get("keepdim"):
         parts.append("keepdim=True")
-    if node.fn.__name__ in ("Reshape", "Expand") and node.shape is not None:
+    if name in ("Reshape", "Expand") and node.shape is not None:
         parts.append(f"shape={tuple(node.shape)}")
     return ", ".join(parts)
 
