@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import secrets
 from collections import OrderedDict
 from typing import Any
 
@@ -137,7 +136,7 @@ def _create_temp(directory: str, base: str) -> tuple[int, str]:
     (0o666 minus the umask; ``tempfile.mkstemp`` would make it private, 0o600)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+        tmp = os.path.join(directory, f".{base}.{os.urandom(6).hex()}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
