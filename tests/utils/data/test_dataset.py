@@ -75,3 +75,13 @@ def test_random_split_is_reproducible_and_seed_dependent():
 def test_random_split_bad_lengths():
     with pytest.raises(ValueError, match="Sum of input lengths does not equal"):
         random_split(_ds(), [3, 3])
+
+
+@pytest.mark.parametrize(
+    "n, lengths", [(10, [0.33, 0.33, 0.34]), (7, [0.5, 0.5]), (11, [0.1, 0.2, 0.7]), (5, [2, 3])]
+)
+def test_random_split_lengths_match_pytorch(n, lengths):
+    torch = pytest.importorskip("torch")
+    ours = [len(p) for p in random_split(_ds(n), lengths)]
+    theirs = [len(p) for p in torch.utils.data.random_split(range(n), lengths)]
+    assert ours == theirs
