@@ -206,3 +206,9 @@ def test_printing_and_simplified_order_do_not_depend_on_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert len(outs) == 1
+
+
+def test_engine_does_not_import_symbolic():
+    code = "import sys, tinygrad_lite; print('tinygrad_lite.symbolic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
