@@ -50,6 +50,15 @@ UNARY = {
     "erf": lambda x: tl.erf(x),
     "clamp": lambda x: x.clamp(-0.8, 0.8),
     "clone": lambda x: x.clone(),
+    "tan": lambda x: (x.tanh() * 1.2).tan(),
+    "rsub_const": lambda x: 1.5 - x,
+    "rpow_const": lambda x: 2.0 ** x.tanh(),
+    "div_const": lambda x: x / 3.0,
+    "lerp": lambda x: tl.lerp(x, x.sin(), 0.3),
+    "masked_fill": lambda x: x.masked_fill(x.detach() > 0.5, 0.25),
+    "flatten": lambda x: x.flatten(),
+    "repeat": lambda x: x.repeat(*([2] + [1] * max(x.ndim - 1, 0))) if x.ndim else x * 2,
+    "stack": lambda x: tl.stack([x, x.cos()], dim=0),
 }
 
 BINARY = {
@@ -75,7 +84,30 @@ REDUCE = {  # (fn(x, dim, keepdim), needs a dim)
     "softmax": lambda x, d, k: x.softmax(d),
     "log_softmax": lambda x, d, k: x.log_softmax(d),
     "var": lambda x, d, k: x.var(d, keepdim=k, correction=0),
+    "std": lambda x, d, k: _std(x, d, k),
+    "max_dim": lambda x, d, k: x.max(_one(d, x), keepdim=k).values,
+    "min_dim": lambda x, d, k: x.min(_one(d, x), keepdim=k).values,
+    "cumsum": lambda x, d, k: x.cumsum(_one(d, x)),
+    "norm1": lambda x, d, k: x.norm(1, dim=d, keepdim=k),
+    "mean_all": lambda x, d, k: x.mean(),
 }
+
+
+def _std(x, dim, keepdim):
+    """std over ``dim`` of x plus a fixed ramp (so the spread is never 0, where std has no
+    derivative); a plain sum when a single element is reduced."""
+    dims = range(x.ndim) if dim is None else (dim if isinstance(dim, tuple) else (dim,))
+    if int(np.prod([x.shape[i] for i in dims])) < 2:
+        return x.sum(dim, keepdim=keepdim)
+    ramp = tl.tensor(np.arange(x.numel(), dtype=np.float64).reshape(x.shape) * 0.3)
+    return (x + ramp).std(dim, keepdim=keepdim, correction=0)
+
+
+def _one(dim, x) -> int:
+    """A single dim from a reduction's ``dim`` (None or tuple -> the first / last axis)."""
+    if isinstance(dim, tuple):
+        return dim[0]
+    return x.ndim - 1 if dim is None else dim
 
 
 def _reshape_targets(shape: tuple) -> list:
@@ -179,7 +211,12 @@ def _draw_shape_op(draw, values: list, i: int) -> tuple:
             return ("reshape", (1,))
         d = draw(st.integers(0, ndim - 1))
         n = shape[d]
-        choice = draw(st.sampled_from(["slice", "reverse", "int", "fancy"]))
+        choice = draw(st.sampled_from(["slice", "reverse", "int", "fancy", "gather", "chunk"]))
+        if choice == "gather":
+            index = np.asarray(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3)))
+            return ("gather", d, index)
+        if choice == "chunk":
+            return ("chunk", d, draw(st.integers(1, 3)), draw(st.integers(0, 2)))
         if choice == "slice":
             start = draw(st.integers(0, n - 1))
             return (op, d, slice(start, draw(st.integers(start + 1, n))))
@@ -231,6 +268,15 @@ def _apply(ins: tuple, values: list, consts: dict) -> tl.Tensor:
         return x.squeeze(param[1])
     if op == "getitem":
         return x[(slice(None),) * param[1] + (param[2],)]
+    if op == "gather":  # index of length m along dim d, same sizes elsewhere
+        d, index = param[1], param[2]
+        shape = [1] * x.ndim
+        shape[d] = len(index)
+        idx = np.broadcast_to(index.reshape(shape), x.shape[:d] + (len(index),) + x.shape[d + 1 :])
+        return x.gather(d, tl.tensor(np.ascontiguousarray(idx)))
+    if op == "chunk":
+        pieces = x.chunk(param[2], param[1])
+        return pieces[min(param[3], len(pieces) - 1)]
     if op == "cat":
         return tl.cat([x, values[param[2]]], dim=param[1])
     raise AssertionError(op)
