@@ -1,0 +1,104 @@
+"""nn.init: values, bounds and spreads (statistical checks), gains vs PyTorch, seeding."""
+
+import math
+
+import numpy as np
+import pytest
+
+import tinygrad_lite as tl
+from tinygrad_lite import nn
+from tinygrad_lite.nn import init
+
+
+@pytest.mark.parametrize(
+    "nonlinearity,param",
+    [("linear", None), ("sigmoid", None), ("tanh", None), ("relu", None), ("leaky_relu", None),
+     ("leaky_relu", 0.2), ("selu", None), ("conv2d", None)],
+)  # fmt: skip
+def test_calculate_gain_matches_torch(torch, nonlinearity, param):
+    assert init.calculate_gain(nonlinearity, param) == pytest.approx(
+        torch.nn.init.calculate_gain(nonlinearity, param)
+    )
+
+
+def test_calculate_gain_by_hand_and_errors():
+    assert init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
+    assert init.calculate_gain("tanh") == pytest.approx(5 / 3)
+    assert init.calculate_gain("leaky_relu", 1.0) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="Unsupported nonlinearity"):
+        init.calculate_gain("swish")
+    with pytest.raises(ValueError, match="not a valid number"):
+        init.calculate_gain("leaky_relu", True)
+
+
+def test_constant_fills_work_on_parameters_without_recording():
+    p = nn.Parameter(tl.empty(3, 2))
+    assert init.zeros_(p) is p and not p.numpy().any() and p.grad_fn is None
+    init.ones_(p)
+    np.testing.assert_array_equal(p.numpy(), 1)
+    init.constant_(p, 2.5)
+    np.testing.assert_array_equal(p.numpy(), 2.5)
+    init.eye_(p)
+    np.testing.assert_array_equal(p.numpy(), np.eye(3, 2))
+    assert p.requires_grad and p.is_leaf
+
+
+def _stats(t):
+    a = t.numpy().astype(np.float64)
+    return a.mean(), a.std(), np.abs(a).max()
+
+
+def test_uniform_and_normal():
+    t = tl.empty(300, 300)
+    mean, std, top = _stats(init.uniform_(t, -2.0, 4.0))
+    assert t.numpy().min() >= -2.0 and t.numpy().max() < 4.0
+    assert abs(mean - 1.0) < 0.03 and abs(std - 6 / math.sqrt(12)) < 0.02
+    mean, std, _ = _stats(init.normal_(t, 3.0, 0.5))
+    assert abs(mean - 3.0) < 0.01 and abs(std - 0.5) < 0.01
+    init.trunc_normal_(t, 0.0, 1.0, -1.0, 1.5)
+    assert t.numpy().min() >= -1.0 and t.numpy().max() <= 1.5
+
+
+def test_xavier_bounds_and_std():
+    t = tl.empty(200, 600)  # fan_in 600, fan_out 200
+    std = 2.0 * math.sqrt(2.0 / 800)
+    _, s, top = _stats(init.xavier_uniform_(t, gain=2.0))
+    assert top <= math.sqrt(3) * std + 1e-6 and abs(s - std) < 0.02 * std
+    _, s, _ = _stats(init.xavier_normal_(t, gain=2.0))
+    assert abs(s - std) < 0.02 * std
+
+
+@pytest.mark.parametrize("mode,fan", [("fan_in", 600), ("fan_out", 200)])
+def test_kaiming_bounds_and_std(mode, fan):
+    t = tl.empty(200, 600)
+    std = math.sqrt(2.0) / math.sqrt(fan)
+    _, s, top = _stats(init.kaiming_uniform_(t, mode=mode, nonlinearity="relu"))
+    assert top <= math.sqrt(3) * std + 1e-6 and abs(s - std) < 0.02 * std
+    _, s, _ = _stats(init.kaiming_normal_(t, mode=mode, nonlinearity="relu"))
+    assert abs(s - std) < 0.02 * std
+
+
+def test_kaiming_std_matches_torch(torch):
+    ours = init.kaiming_normal_(tl.empty(300, 100, 3), a=0.1, mode="fan_out").numpy().std()
+    ref = torch.nn.init.kaiming_normal_(torch.empty(300, 100, 3), a=0.1, mode="fan_out").std()
+    assert abs(ours - ref.item()) < 0.03 * ref.item()
+
+
+def test_seeding_and_generator():
+    t = tl.empty(4, 4)
+    tl.manual_seed(5)
+    a = init.kaiming_uniform_(t).numpy().copy()
+    tl.manual_seed(5)
+    np.testing.assert_array_equal(init.kaiming_uniform_(t).numpy(), a)
+    g1, g2 = tl.Generator().manual_seed(9), tl.Generator().manual_seed(9)
+    x = init.normal_(tl.empty(5), generator=g1).numpy().copy()
+    np.testing.assert_array_equal(init.normal_(tl.empty(5), generator=g2).numpy(), x)
+
+
+def test_fan_errors():
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        init.xavier_uniform_(tl.empty(5))
+    with pytest.raises(ValueError, match="Mode fan_avg not supported"):
+        init.kaiming_uniform_(tl.empty(2, 2), mode="fan_avg")
+    with pytest.warns(UserWarning, match="zero-element"):
+        init.kaiming_uniform_(tl.empty(0, 3))
