@@ -121,7 +121,7 @@ class Module:
         result = self.forward(*args, **kwargs)
         if self._forward_hooks:
             result = self._run_hooks(args, kwargs, result)
-        self._seq_span = (start, next_seq())
+        self.__dict__["_seq_span"] = (start, next_seq())  # (skips __setattr__: hot path)
         return result
 
     def _run_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
@@ -364,8 +364,26 @@ class Module:
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter of this module (and of its sub-modules if ``recurse``), each once,
         in registration order: what you hand to an optimizer."""
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
+        seen: dict = {}
+        for module in self._walk() if recurse else (self,):
+            for param in module._parameters.values():
+                if param is not None and id(param) not in seen:
+                    seen[id(param)] = param
+                    yield param
+
+    def _walk(self) -> list[Module]:
+        """Self and all sub-modules, each once, in the order of ``modules()`` (no names built)."""
+        out: list[Module] = []
+        seen: dict = {}
+        stack = [self]
+        while stack:
+            module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen[id(module)] = module
+            out.append(module)
+            stack.extend(m for m in reversed(module._modules.values()) if m is not None)
+        return out
 
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
