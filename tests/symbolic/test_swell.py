@@ -31,7 +31,7 @@ def test_line_model_stays_linear():
 def test_printing():
     table = swell_table(3)
     text = str(table)
-    assert "tape" in text and "d/dw raw" in text
+    assert "tape" in text and "derivative raw" in text and "respect to w1" in text
     assert len(text.splitlines()) == 2 + 1 + 3  # title, header, rule, rows
     last = text.splitlines()[-1].split()
     assert [int(v) for v in last] == list(table[-1])

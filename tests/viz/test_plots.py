@@ -172,3 +172,13 @@ def test_engine_does_not_import_matplotlib():
     code = "import sys, tinygrad_lite; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_saving_keeps_an_existing_files_permissions(tmp_path):
+    out = tmp_path / "curve.png"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    plots.loss_curve([3.0, 1.0], path=out)
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert out.read_bytes()[:8] == PNG_MAGIC
+    assert [p.name for p in tmp_path.iterdir()] == ["curve.png"]  # no temporary file left

@@ -43,20 +43,24 @@ class SwellTable(list):
     """A list of ``SwellRow``; ``str()`` gives an aligned text table."""
 
     model: str = ""
+    wrt: str = ""
 
     def __str__(self) -> str:
-        head = ("size", "loss expr", "d/dw raw", "d/dw simplified", "tape")
+        head = ("size", "loss expr", "derivative raw", "derivative simplified", "tape")
         rows = [head] + [tuple(str(v) for v in r) for r in self]
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        title = f"expression swell, model {self.model!r} (node counts)"
+        title = (
+            f"expression swell, model {self.model!r}: node counts of the loss, its derivative "
+            f"with respect to {self.wrt} and the tape"
+        )
         return "\n".join([title] + lines)
 
     def to_markdown(self) -> str:
         """The table as GitHub Markdown."""
         out = [
-            "| size | loss expr | d/dw raw | d/dw simplified | tape |",
+            "| size | loss expr | derivative raw | derivative simplified | tape |",
             "|---:|---:|---:|---:|---:|",
         ]
         out += ["| " + " | ".join(str(v) for v in r) + " |" for r in self]
@@ -116,6 +120,7 @@ def swell_table(max_size: int = 8, model: str = "chain") -> SwellTable:
     build_expr, build_tape = _BUILDERS[model]
     table = SwellTable()
     table.model = model
+    table.wrt = build_expr(1)[1]
     for n in range(1, max_size + 1):
         e, wrt = build_expr(n)
         raw = diff(e, wrt, simplify=False)
