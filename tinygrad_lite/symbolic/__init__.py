@@ -12,7 +12,8 @@ simplify and evaluate, next to the tape-based autograd of the engine.
     7
 
 ``diff(e, x, simplify=False)`` shows the raw chain rule; ``to_infix(e)`` prints Python
-syntax; ``to_expr(tensor)`` turns a recorded tape into an expression; ``swell_table()``
+syntax; ``to_expr(tensor)`` turns a recorded tape into an expression; ``three_ways(fn,
+values)`` compares symbolic, tape and finite-difference gradients; ``swell_table()``
 shows how symbolic derivatives grow while the tape stays linear. The seed's names
 ``params``, ``d`` and ``val`` are aliases of ``symbols``, ``diff`` and ``evaluate``.
 The engine never imports this package.
@@ -38,6 +39,7 @@ from .expr import (
 from .from_tape import to_expr
 from .simplify import simplify
 from .swell import SwellRow, SwellTable, swell_table
+from .three_ways import GradientRow, GradientTable, three_ways
 
 params = symbols  # the seed's name
 d = diff  # the seed's name (simplified unless simplify=False)
@@ -67,6 +69,9 @@ __all__ = [
     "swell_table",
     "SwellTable",
     "SwellRow",
+    "three_ways",
+    "GradientTable",
+    "GradientRow",
     "params",
     "d",
     "val",

@@ -4,9 +4,10 @@
 replays every op on symbolic values instead of numbers. Each tensor becomes a NumPy object
 array of expressions with the tensor's shape, so elementwise ops, broadcasting, sums,
 reshapes and indexing work element by element; a leaf that requires grad becomes symbols
-(``w`` for one element, ``w[0]``, ``w[1]``, ... or ``A[0,1]`` for more); anything that does not require
-grad enters as numbers. The result is one expression, so the same gradient can be computed
-three ways: ``diff(to_expr(loss), "w")``, ``loss.backward()``, and finite differences.
+(``w`` for one element; ``w[0]``, ``w[1]``, ... or ``A[0,1]`` for more); anything that does
+not require grad enters as numbers. The result is one expression, so the same gradient can
+be computed three ways: ``diff(to_expr(loss), "w")``, ``loss.backward()``, and finite
+differences (``three_ways.py`` puts them side by side).
 
 Constants added or subtracted are not stored by the tape; they are recovered from the
 recorded output (``out - other input``) and rounded to 12 significant digits. Call
