@@ -79,22 +79,28 @@ def run_backward(
     capture_nodes = set() if wanted is None else {k for k in wanted if type(k) is Node}
     keep = STATE.keep_intermediates
     anomaly = STATE.anomaly
+    pop, get = grads.pop, grads.get
     prev_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
     try:
         for node in reversed(tape(outputs)):
-            g = grads.pop(node, None)
+            g = pop(node, None)
             if g is None:
                 continue
             if node.hooks:
                 g = _run_hooks(node.hooks, g, create_graph)
-            if node in capture_nodes:
+            if capture_nodes and node in capture_nodes:
                 captured[node] = g
             if keep:
                 node.grad = g
-            node.tensor_mode = create_graph
-            input_grads = node.fn.vjp(node, g)
-            node.tensor_mode = False
+            if create_graph:
+                node.tensor_mode = True  # backward gets (and returns) Tensors
+                try:
+                    input_grads = node.fn.vjp(node, g)
+                finally:
+                    del node.tensor_mode
+            else:
+                input_grads = node.fn.vjp(node, g)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
             if anomaly:
@@ -109,10 +115,9 @@ def run_backward(
             for parent, ig in zip(node.parents, input_grads):
                 if parent is None or ig is None:
                     continue
-                shape = parent.shape
-                if ig.shape != shape:
-                    ig = sum_to(ig, shape)
-                old = grads.get(parent)
+                if ig.shape != parent.shape:
+                    ig = sum_to(ig, parent.shape)
+                old = get(parent)
                 grads[parent] = ig if old is None else old + ig
     finally:
         STATE.grad_enabled = prev_mode

@@ -66,14 +66,16 @@ class Node:
         "seq",
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
-        "grad",  # output gradient, kept only while autograd.graph.keep_intermediates() is on
-        "hooks",  # hooks registered on the output tensor (non-leaf), or None
         "version",  # the output's version counter
-        "trace",  # where the op was created (only in anomaly mode)
-        "tensor_mode",  # True while backward runs with Tensors (create_graph)
         "__dict__",  # ctx.anything = ... (created lazily, only when used)
         "__weakref__",
     )
+    # Rarely set, so they are class-level defaults: setting one puts it in the node's
+    # ``__dict__``, and creating a node (once per op) stays cheap.
+    grad: Any = None  # output gradient, kept only while autograd.graph.keep_intermediates() is on
+    hooks: Any = None  # hooks registered on the output tensor (non-leaf), or None
+    trace: Any = None  # where the op was created (only in anomaly mode)
+    tensor_mode = False  # True while backward runs with Tensors (create_graph)
 
     def __init__(self, fn: type, parents: tuple, seq: int) -> None:
         self.fn = fn
@@ -81,10 +83,6 @@ class Node:
         self.seq = seq
         self.saved = None
         self.saved_info = None
-        self.hooks = None
-        self.grad = None
-        self.trace = None
-        self.tensor_mode = False
 
     # --- the ctx API of PyTorch ------------------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -135,20 +133,25 @@ class Node:
         self.hooks.append(fn)
 
     # --- helpers used by apply/engine --------------------------------------------------------
-    def _record_saved(self, inputs: tuple, out_version: list) -> None:
-        """Remember where each saved value came from, and the version it had."""
+    def _record_saved(self, args: tuple, out_version: list) -> None:
+        """Remember where each saved array came from (an input of ``args`` or the output),
+        and the version it had, so backward can detect later in-place changes."""
+        out = self.out
         info = []
-        for s in self.saved:
+        found = False
+        for k, s in enumerate(self.saved):
             entry = None
-            if s is self.out:
+            if s is out:
                 entry = (-1, out_version, out_version[0])
-            else:
-                for i, t in enumerate(inputs):
-                    if t is not None and s is t._array:
-                        entry = (i, t._version, t._version[0])
-                        break
+            elif type(s) is np.ndarray:
+                i = _input_index(s, args, k)
+                if i is not None:
+                    version = args[i]._version
+                    entry = (i, version, version[0])
+            found = found or entry is not None
             info.append(entry)
-        self.saved_info = info
+        if found:
+            self.saved_info = info
 
     def _check_versions(self) -> None:
         for entry in self.saved_info or ():
@@ -177,6 +180,16 @@ class Node:
         if isinstance(parent, Node):
             return Tensor._make(value, parent, True)
         return parent  # a leaf Tensor
+
+
+def _input_index(array: np.ndarray, args: tuple, k: int) -> int | None:
+    """Which argument is the Tensor holding ``array``: usually ``args[k]`` (Mul saves x, y)."""
+    if k < len(args) and array is getattr(args[k], "_array", None):
+        return k
+    for i, t in enumerate(args):
+        if array is getattr(t, "_array", None):
+            return i
+    return None
 
 
 FunctionCtx = Node  # PyTorch's name for the ctx type
@@ -236,24 +249,18 @@ class Primitive(Function):
 def _apply(fn: Any, args: tuple) -> Any:
     """Forward ``fn`` on ``args`` and record one Node if grad is needed (the hot path)."""
     arrays = []
-    inputs = []
     parents = []
     requires = False
     for a in args:
         if isinstance(a, Tensor):
             arrays.append(a._array)
-            inputs.append(a)
             if a._rg:
                 requires = True
                 parents.append(a.grad_fn or a)
-            else:
-                parents.append(None)
+                continue
         else:
             arrays.append(a)
-            inputs.append(None)
-            parents.append(None)
-    state = STATE
-    record = requires and state.grad_enabled
+        parents.append(None)
     node = Node(fn, tuple(parents), _next_seq())
     if fn.array_mode:
         try:
@@ -264,17 +271,18 @@ def _apply(fn: Any, args: tuple) -> Any:
             raw, out = out, np.asarray(out)
             if node.saved:
                 node.saved = tuple(out if s is raw else s for s in node.saved)
+        version = args[0]._version if fn.is_view else [0]
     else:
         out = _forward_with_tensors(fn, node, args)
-    version = inputs[0]._version if fn.array_mode and fn.is_view else [0]
-    if not record:
+        version = [0]
+    if not requires or not STATE.grad_enabled:
         return Tensor._make(out, None, False, version)
     node.out = out
     node.shape = out.shape
     node.version = version
     if node.saved:
-        node._record_saved(tuple(inputs), version)
-    if state.anomaly:
+        node._record_saved(args, version)
+    if STATE.anomaly:
         from .anomaly import on_forward  # imported only in anomaly mode
 
         on_forward(node, out, arrays)
