@@ -180,6 +180,46 @@ def test_ten_thousand_training_steps_keep_memory_flat():
     assert peak < 1024 * 1024, peak  # no step ever held more than a MiB of Python objects
 
 
+@pytest.mark.slow
+def test_nn_adam_training_keeps_objects_and_blocks_flat():
+    """nn.Sequential + MSELoss + Adam (optimizer state, zero_grad, module calls): between
+    step 1,000 and step 3,000 no Tensor or Node accumulates and CPython's allocated block
+    count stays within noise (leaking one object per step would add >= 2,000 blocks)."""
+    import sys
+
+    from tinygrad_lite import nn, optim
+
+    rng = np.random.default_rng(0)
+    X = tl.tensor(rng.standard_normal((16, 4)), dtype=tl.float32)
+    Y = tl.tensor(np.sin(X.numpy().sum(1, keepdims=True)))
+    model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))
+    opt = optim.Adam(model.parameters(), lr=1e-2)
+    loss_fn = nn.MSELoss()
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = loss_fn(model(X), Y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    def census() -> tuple:
+        gc.collect()
+        ours = sum(1 for o in gc.get_objects() if isinstance(o, (tl.Tensor, Node)))
+        return ours, sys.getallocatedblocks()
+
+    first = step()
+    for _ in range(999):
+        step()
+    objects_1000, blocks_1000 = census()
+    for _ in range(2000):
+        last = step()
+    objects_3000, blocks_3000 = census()
+    assert last < first / 10
+    assert objects_3000 == objects_1000
+    assert blocks_3000 - blocks_1000 < 1000, (blocks_1000, blocks_3000)
+
+
 def test_hundred_thousand_op_chain_frees_without_gc():
     x = tl.tensor(1.0, dtype=tl.float64, requires_grad=True)
     with gc_disabled():
