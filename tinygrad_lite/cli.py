@@ -532,7 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog=PROG,
-        description="tinygrad_lite: train the seeds' small models, draw computation graphs.",
+        description="tinygrad_lite: train the lessons' small models, draw computation graphs.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -544,11 +544,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a linear or quadratic model on a data file")
     train.add_argument("--data", required=True, help="text file: header line, then x y rows")
-    train.add_argument("--model", choices=["linear", "quadratic"], default="linear")
-    train.add_argument("--epochs", type=_positive_int, default=100)
+    train.add_argument(
+        "--model",
+        choices=MODELS,
+        default="linear",
+        help="linear: w*x + b; quadratic: a2*x**2 + a1*x + a0 (default: linear)",
+    )
+    train.add_argument(
+        "--epochs", type=_positive_int, default=100, help="passes over the data (default: 100)"
+    )
     train.add_argument("--batch-size", type=_positive_int, default=None,
                        help="minibatch size (default: the whole data set)")  # fmt: skip
-    train.add_argument("--lr", type=_positive_float, default=0.001, help="learning rate")
+    train.add_argument(
+        "--lr", type=_positive_float, default=0.001, help="learning rate (default: 0.001)"
+    )
     train.add_argument("--param-lr", action="append", metavar="NAME=LR", default=[],
                        help="learning rate of one parameter (repeatable)")  # fmt: skip
     train.add_argument("--seed", type=int, default=0, help="seed for the shuffling")
