@@ -48,3 +48,14 @@ def test_dropout_eval_matches_torch_and_train_mean_is_preserved(torch):
     ours.train()
     kept = ours(tl.tensor(np.ones_like(x))).numpy()
     assert abs(kept.mean() - 1.0) < 0.02
+
+
+def test_inplace_dropout_writes_into_a_non_leaf_and_keeps_gradients():
+    x = tl.ones(50, 50, requires_grad=True)
+    h = x * 1.0
+    tl.manual_seed(2)
+    out = nn.Dropout(0.5, inplace=True)(h)
+    assert out is h
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), h.numpy())
+    assert set(np.unique(h.numpy())) <= {0.0, 2.0}
