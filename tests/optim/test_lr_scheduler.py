@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 
@@ -199,6 +200,21 @@ def test_scheduler_checks():
 def test_step_with_epoch_uses_closed_form_and_warns():
     opt = _opt()
     sched = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    opt.step()
     with pytest.warns(UserWarning, match="deprecated"):
         sched.step(5)
     assert sched.get_last_lr() == pytest.approx([0.1 * 0.25, 0.01 * 0.25])
+
+
+def test_warns_when_scheduler_steps_before_optimizer():
+    opt = _opt()
+    sched = lr_scheduler.StepLR(opt, step_size=2)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        sched.step()
+    opt2 = _opt()
+    sched2 = lr_scheduler.StepLR(opt2, step_size=2)
+    opt2.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sched2.step()
+        sched2.step()

@@ -34,6 +34,13 @@ def _check_optimizer(optimizer: Any) -> None:
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
 
 
+def _optimizer_stepped(optimizer: Optimizer) -> bool:
+    """Whether ``optimizer.step()`` ran (assumed True for subclasses with their own step)."""
+    if type(optimizer).step is not Optimizer.step:
+        return True
+    return getattr(optimizer, "_opt_called", True)
+
+
 class LRScheduler:
     """Base class: remembers each group's starting lr (``base_lrs``) and the epoch counter
     ``last_epoch``; subclasses define ``get_lr()``, the lrs for the new ``last_epoch``.
@@ -75,6 +82,14 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and write the new lrs into the optimizer's param groups."""
+        if self._step_count == 1 and not _optimizer_stepped(self.optimizer):
+            warnings.warn(
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. Call them in "
+                "the opposite order (as in PyTorch >= 1.1): otherwise the first value of the "
+                "learning rate schedule is skipped.",
+                UserWarning,
+                stacklevel=2,
+            )
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1

@@ -56,6 +56,7 @@ class Optimizer:
         if isinstance(params, set):
             raise TypeError(_SET_MESSAGE)
         self.defaults = defaults
+        self._opt_called = False  # set by step(); lets a scheduler spot a wrong call order
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         groups = list(params)
@@ -142,6 +143,7 @@ class Optimizer:
         The closure (which should zero the grads, compute the loss and call backward) runs
         with gradient recording on; the update itself records nothing.
         """
+        self._opt_called = True
         loss = None
         if closure is not None:
             with enable_grad():
