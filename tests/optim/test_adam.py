@@ -7,6 +7,9 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_lite as tg
 from tinygrad_lite.optim import Adam, AdamW
@@ -132,3 +135,31 @@ def test_invalid_arguments(cls, kwargs, message):
     p = tg.nn.Parameter(tg.tensor([1.0]))
     with pytest.raises(ValueError, match=message):
         cls([p], **kwargs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
+    lr=st.floats(1e-4, 0.5),
+    b1=st.sampled_from([0.0, 0.5, 0.9]),
+    b2=st.sampled_from([0.9, 0.999]),
+    weight_decay=st.sampled_from([0.0, 0.1]),
+    amsgrad=st.booleans(),
+    decoupled=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_any_shape_and_setting_matches_reference(
+    shape, lr, b1, b2, weight_decay, amsgrad, decoupled, seed
+):
+    opts = dict(lr=lr, betas=(b1, b2), weight_decay=weight_decay, amsgrad=amsgrad)
+    rng = np.random.default_rng(seed)
+    p0 = rng.normal(size=shape)
+    grads = [rng.normal(size=shape) for _ in range(4)]
+    p = tg.nn.Parameter(tg.tensor(p0.copy()))
+    opt = (AdamW if decoupled else Adam)([p], **opts)
+    update, ref, state = adam_reference(opts, decoupled), p0.copy(), {}
+    for g in grads:
+        p.grad = tg.tensor(g)
+        opt.step()
+        ref = update(ref, g, state, None)
+    np.testing.assert_allclose(p.numpy(), ref, rtol=1e-10, atol=1e-12)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_lite as tg
 from tinygrad_lite.optim import SGD
@@ -127,3 +130,37 @@ def test_first_momentum_buffer_is_the_gradient():
     p.grad = tg.tensor([1.0, 1.0], dtype=tg.float64)
     opt.step()  # buf = 0.9 * buf + 0.5 * grad
     np.testing.assert_allclose(opt.state[p]["momentum_buffer"].numpy(), [2.3, -3.1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=4),
+    lr=st.floats(1e-4, 1.0),
+    momentum=st.sampled_from([0.0, 0.5, 0.9]),
+    dampening=st.sampled_from([0.0, 0.2]),
+    weight_decay=st.sampled_from([0.0, 1e-2]),
+    nesterov=st.booleans(),
+    maximize=st.booleans(),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 2**16),
+)
+def test_any_shape_and_setting_matches_reference(
+    shape, lr, momentum, dampening, weight_decay, nesterov, maximize, dtype, seed
+):
+    if nesterov and (momentum == 0 or dampening != 0):
+        return
+    opts = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                nesterov=nesterov, maximize=maximize)  # fmt: skip
+    rng = np.random.default_rng(seed)
+    p0 = rng.normal(size=shape).astype(dtype)
+    grads = [rng.normal(size=shape).astype(dtype) for _ in range(4)]
+    p = tg.nn.Parameter(tg.tensor(p0.copy()))
+    opt = SGD([p], **opts)
+    update, ref, state = sgd_reference(opts), p0.astype(np.float64), {}
+    for g in grads:
+        p.grad = tg.tensor(g)
+        opt.step()
+        ref = update(ref, g.astype(np.float64), state, None)
+    assert p.numpy().dtype == dtype and p.shape == shape
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(p.numpy(), ref, rtol=tol, atol=tol)
