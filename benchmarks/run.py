@@ -132,11 +132,11 @@ def _deep_child(peer_name: str, n: int, repeats: int, traced: bool) -> dict:
         gc.collect()
         base = harness.rss()
         harness.reset_peak_rss()
-        start = time.perf_counter()
+        start = harness.timer()
         state = forward()
-        mid = time.perf_counter()
+        mid = harness.timer()
         grad = backward(state)
-        end = time.perf_counter()
+        end = harness.timer()
         peak = harness.peak_rss()
         del state
         gc.collect()
@@ -322,7 +322,9 @@ def run(mode: str, only: list[str] | None, peers: list[str], verbose: bool = Fal
                 res = _run_inprocess(name, p, mode, verbose)
             results[p].update(res)
             rows += [r for r in res if r not in rows]
-    return {"mode": mode, "machine": harness.machine_info(), "rows": rows, "results": results}
+    info = harness.machine_info()
+    info["timer"] = "CPU time (1 thread)" if harness.timer is time.process_time else "wall clock"
+    return {"mode": mode, "machine": info, "rows": rows, "results": results}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -333,6 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", help="comma-separated frameworks (default: all)")
     parser.add_argument("--out", help="save the results as JSON to this path")
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    parser.add_argument(
+        "--wall",
+        action="store_true",
+        help="time with the wall clock and default thread counts (default: CPU time, 1 thread)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--deep-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -348,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             after = json.load(f)
         print(format_compare(before, after))
         return 0
+    if not args.wall:
+        harness.use_cpu_time(threads=1)
     mode = "tiny" if args.tiny else "quick" if args.quick else "full"
     peers = args.peers.split(",") if args.peers else list(PEERS)
     bad = [p for p in peers if p not in PEERS]
