@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_lite as tl
 from tinygrad_lite import nn
@@ -94,3 +96,27 @@ def test_flatten_matches_torch_gradient(torch):
     (nn.Flatten()(ours) * tl.arange(12.0)).sum().backward()
     (torch.nn.Flatten()(ref) * torch.arange(12.0)).sum().backward()
     np.testing.assert_array_equal(ours.grad.numpy(), ref.grad.numpy())
+
+
+@given(
+    batch=st.lists(st.integers(1, 4), max_size=3),
+    n_in=st.integers(1, 6),
+    n_out=st.integers(1, 6),
+    bias=st.booleans(),
+)
+@settings(max_examples=30, deadline=None)
+def test_linear_any_batch_shape_matches_numpy(batch, n_in, n_out, bias):
+    layer = nn.Linear(n_in, n_out, bias=bias, dtype=tl.float64)
+    x = np.random.default_rng(len(batch) + n_in).standard_normal((*batch, n_in))
+    xt = tl.tensor(x, requires_grad=True)
+    out = layer(xt)
+    w = layer.weight.numpy()
+    expected = x @ w.T + (layer.bias.numpy() if bias else 0)
+    assert out.shape == (*batch, n_out)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12, atol=1e-12)
+    out.sum().backward()
+    np.testing.assert_allclose(xt.grad.numpy(), np.broadcast_to(w.sum(0), x.shape), rtol=1e-12)
+    flat = x.reshape(-1, n_in)
+    np.testing.assert_allclose(
+        layer.weight.grad.numpy(), np.ones((n_out, flat.shape[0])) @ flat, rtol=1e-12, atol=1e-12
+    )
