@@ -27,7 +27,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def closed_form_gd(X, y, lrs, steps, theta0=None):
     """θ after ``steps`` of θ ← θ - lrs·∇MSE(θ), in closed form (float64).
 
-    ∇MSE = H θ - g with H = 2XᵀX/n, g = 2Xᵀy/n, so θ_k - θ* = (I - diag(lrs) H)^k (θ_0 - θ*).
+    ∇MSE = H θ - g with H = 2XᵀX/n and g = 2Xᵀy/n, so
+    θ_k - θ* = (I - diag(lrs) H)^k (θ_0 - θ*) where θ* solves H θ* = g.
     """
     n = len(y)
     H, g = 2 * X.T @ X / n, 2 * X.T @ y / n

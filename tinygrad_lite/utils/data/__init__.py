@@ -19,6 +19,6 @@ from .text import load_columns, load_text
 
 __all__ = [
     "Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split",
-    "DataLoader", "default_collate", "default_convert", "Sampler", "SequentialSampler", "RandomSampler",
-    "SubsetRandomSampler", "BatchSampler", "load_text", "load_columns",
+    "DataLoader", "default_collate", "default_convert", "Sampler", "SequentialSampler",
+    "RandomSampler", "SubsetRandomSampler", "BatchSampler", "load_text", "load_columns",
 ]  # fmt: skip
