@@ -100,6 +100,16 @@ def test_assigning_before_init_and_bad_names_raise():
 
     with pytest.raises(AttributeError, match="before Module.__init__"):
         Broken()
+
+    class Forgot(nn.Module):
+        def __init__(self):
+            self.size = 3
+
+        def forward(self, x):
+            return x
+
+    with pytest.raises(AttributeError, match=r"did Forgot.__init__ call super\(\).__init__\(\)"):
+        Forgot()(tl.zeros(1))
     m = nn.Module()
     with pytest.raises(KeyError, match="contain"):
         m.register_buffer("a.b", tl.zeros(1))

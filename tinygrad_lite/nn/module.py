@@ -258,7 +258,10 @@ class Module:
             items = d.get(registry)
             if items is not None and name in items:
                 return items[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        hint = ""
+        if "_parameters" not in d and not name.startswith("__"):
+            hint = f" (did {type(self).__name__}.__init__ call super().__init__() first?)"
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'{hint}")
 
     def __delattr__(self, name: str) -> None:
         for registry in ("_parameters", "_buffers", "_modules"):
