@@ -126,7 +126,7 @@ class DataLoader:
         if isinstance(dataset, IterableDataset):
             for option, value in (("shuffle", shuffle), ("sampler", sampler),
                                   ("batch_sampler", batch_sampler)):  # fmt: skip
-                if value:
+                if value is not None and value is not False:
                     raise ValueError(
                         f"DataLoader with IterableDataset: expected unspecified {option} option, "
                         f"but got {option}={value!r} (a stream has no indices to reorder)"
