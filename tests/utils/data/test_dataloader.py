@@ -226,3 +226,16 @@ def test_iterable_dataset_batches_in_stream_order(drop_last):
     assert list(DataLoader(Stream(2), batch_size=None)) == [(0.0, 0), (1.0, 1)]
     with pytest.raises(ValueError, match="expected unspecified shuffle option"):
         DataLoader(Stream(3), shuffle=True)
+
+
+def test_getitems_fetches_a_batch_in_one_call():
+    class Batched(ListDataset):
+        calls = 0
+
+        def __getitems__(self, indices):
+            Batched.calls += 1
+            return [self.items[i] for i in indices]
+
+    loader = DataLoader(Batched([(i, -i) for i in range(5)]), batch_size=2)
+    assert [b[1].tolist() for b in loader] == [[0, -1], [-2, -3], [-4]]
+    assert Batched.calls == 3

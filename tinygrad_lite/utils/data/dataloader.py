@@ -192,6 +192,9 @@ class DataLoader:
         fast = self._fast_source()
         if fast is not None:
             return self._fast_batches(*fast)
+        getitems = getattr(self.dataset, "__getitems__", None)  # a whole batch in one call
+        if getitems is not None:
+            return (self.collate_fn(getitems(list(b))) for b in self.batch_sampler)
         return (self.collate_fn([self.dataset[i] for i in b]) for b in self.batch_sampler)
 
     def _stream_batches(self) -> Iterator[Any]:
