@@ -475,5 +475,7 @@ def test_cross_entropy_target_errors():
         F.cross_entropy(x, tl.tensor([0.0, 1.0, 2.0, 0.0]))
     with pytest.raises(RuntimeError, match="weight tensor should be defined"):
         F.cross_entropy(x, tl.tensor([0, 1, 2, 0]), weight=tl.ones(4))
+    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point"):
+        F.cross_entropy(x, tl.full((4, 3), 1 / 3), ignore_index=1)
     with pytest.raises(ValueError, match="label_smoothing"):
         F.cross_entropy(x, tl.tensor([0, 1, 2, 0]), label_smoothing=1.5)

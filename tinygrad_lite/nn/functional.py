@@ -424,7 +424,15 @@ def _nll(
     if reduction == "sum":
         return total
     denom = safe.size if item_weight is None else item_weight.sum(dtype=np.float64)
-    return total / np.asarray(denom, dtype=input._array.dtype)
+    return _mean_of(total, denom)
+
+
+def _mean_of(total: Tensor, count: Any) -> Tensor:
+    """``total / count``; nan when nothing was counted (empty batch or all ignored), as
+    PyTorch, without NumPy's division warning."""
+    if count == 0:
+        return total * np.asarray(np.nan, dtype=total._array.dtype)
+    return total / np.asarray(count, dtype=total._array.dtype)
 
 
 def nll_loss(
@@ -465,6 +473,11 @@ def cross_entropy(
     if t.dtype.kind == "f":
         if t.shape != input.shape:
             _class_indices(input, target, None, ignore_index, "cross_entropy")  # raises
+        if ignore_index != -100:
+            raise RuntimeError(
+                "cross_entropy: ignore_index is not supported for floating point target "
+                "(class probabilities); give class indices instead"
+            )
         return _soft_cross_entropy(
             logp, _as_tensor(target), weight, class_dim, reduction, label_smoothing
         )
@@ -483,7 +496,7 @@ def cross_entropy(
         smooth_red = smooth.sum()
     else:
         denom = valid.sum() if weight is None else item_weight.sum(dtype=np.float64)
-        smooth_red = smooth.sum() / np.asarray(denom, dtype=logp._array.dtype)
+        smooth_red = _mean_of(smooth.sum(), denom)
     return (1 - label_smoothing) * nll + smooth_red * (label_smoothing / n_classes)
 
 
