@@ -86,15 +86,10 @@ for w in range(-1, 5):
 best = weights[int(np.argmin(curve))]
 print(f"lowest loss on the curve at w={best:.1f}")
 if have_matplotlib():
-    import matplotlib.pyplot as plt
+    from tinygrad_lite.viz import plots
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(weights, curve)
-    ax.set_xlabel("weight w (b = 0)")
-    ax.set_ylabel("loss")
-    ax.set_title("Weight vs loss (pizza data)")
-    fig.savefig(OUT / "pizza_weight_vs_loss.png")
-    plt.close(fig)
+    plots.loss_vs_weight(lambda w: loss(X, Y, w, 0.0), weights, xlabel="weight w (b = 0)",
+                         path=OUT / "pizza_weight_vs_loss.png")  # fmt: skip
     wrote(OUT / "pizza_weight_vs_loss.png")
 
 
@@ -142,11 +137,13 @@ print(f"  prediction x=20 => y={predict(20, w_hand, b_hand):.4f}")
 # %% The same with autograd: backward() computes both partial derivatives
 w = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
 b = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
-losses = []
+losses, path = [], []
 start = time.perf_counter()
-for _ in range(20_000 + 1):
+for i in range(20_000 + 1):
     L = loss(X, Y, w, b)
     losses.append(L.item())
+    if i % 200 == 0:
+        path.append((w.item(), b.item()))
     L.backward()
     with torch.no_grad():
         w -= 0.001 * w.grad
@@ -163,14 +160,13 @@ for name, (wv, bv) in {"tweak (157,777)": (w_tweak, b_tweak),
                        "gradient (20,000)": (w.item(), b.item())}.items():  # fmt: skip
     print(f"{name:>18} {wv:8.4f} {bv:8.4f} {loss(X, Y, wv, bv).item():8.4f} {20 * wv + bv:8.4f}")
 if have_matplotlib():
-    import matplotlib.pyplot as plt
+    from tinygrad_lite.viz import plots
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(losses)
-    ax.set_yscale("log")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("loss")
-    ax.set_title("Gradient descent on the pizza data")
-    fig.savefig(OUT / "pizza_loss.png")
-    plt.close(fig)
+    plots.loss_curve(losses, log_scale=True, title="Gradient descent on the pizza data",
+                     path=OUT / "pizza_loss.png")  # fmt: skip
     wrote(OUT / "pizza_loss.png")
+    # the loss over (w, b), a long narrow valley, and the path gradient descent took down it
+    plots.loss_surface(lambda w, b: fast_loss(w, b), (-0.5, 3.0), (-5.0, 20.0),
+                       trajectory=path + [(w.item(), b.item())], title="Pizza: loss over (w, b)",
+                       path=OUT / "pizza_loss_surface.png")  # fmt: skip
+    wrote(OUT / "pizza_loss_surface.png")

@@ -52,13 +52,13 @@ print(f"dloss/db = {dloss_db}   i.e. {symbolic.to_infix(dloss_db)}")
 lr = 0.1
 n_iter = 20
 param_vals = {"m": 0, "b": 0}
-history = [dict(param_vals)]
+history = [{"step": 0, **param_vals}]
 for _ in range(n_iter):
     grad_m = evaluate(dloss_dm, param_vals)
     grad_b = evaluate(dloss_db, param_vals)
     param_vals["m"] -= lr * grad_m
     param_vals["b"] -= lr * grad_b
-    history.append(dict(param_vals))
+    history.append({"step": len(history), **param_vals})
 print(f"symbolic training: m={param_vals['m']:.4f}, b={param_vals['b']:.4f}, "
       f"loss={evaluate(loss, param_vals):.6f}")  # fmt: skip
 
@@ -129,28 +129,11 @@ try:
 except viz.GraphvizMissingError as e:
     print(f"({e})")
 if have_matplotlib():
-    import matplotlib.pyplot as plt
-    from matplotlib.animation import FuncAnimation, PillowWriter
+    from tinygrad_lite.viz import plots
 
-    fig, ax = plt.subplots(figsize=(5, 4))
-    grid = [-3 + 0.1 * i for i in range(71)]
-    ax.plot(grid, [target(x) for x in grid], color="tab:blue", label="target 2x + 1")
-    (line,) = ax.plot([], [], color="tab:orange", label="model m x + b")
-    ax.scatter(train_xs, train_ys, color="black", zorder=3)
-    ax.set_ylim(-7, 10)
-    ax.legend(loc="upper left")
-
-    def show(i):
-        p = history[i]
-        line.set_data(grid, [p["m"] * x + p["b"] for x in grid])
-        ax.set_title(f"iteration {i}: m={p['m']:.3f}, b={p['b']:.3f}")
-        return (line,)
-
-    try:
-        FuncAnimation(fig, show, frames=len(history)).save(
-            OUT / "line_fit.gif", writer=PillowWriter(fps=4)
-        )
+    try:  # one frame per iteration: the orange model line turns onto the blue target
+        plots.fit_animation(train_xs, train_ys, history, OUT / "line_fit.gif", target=target,
+                            x_range=(-3.0, 4.0), fps=4, title="iteration {step}")  # fmt: skip
         wrote(OUT / "line_fit.gif")
-    except (ImportError, RuntimeError) as e:  # no Pillow
+    except ImportError as e:  # no Pillow
         print(f"(no animation: {e}; pip install pillow)")
-    plt.close(fig)

@@ -59,17 +59,9 @@ for epoch in (1, 2, 5, 10, 20, 40):
     print(f"epoch {epoch:>2}: {row}")
 
 if have_matplotlib():
-    import matplotlib.pyplot as plt
+    from tinygrad_lite.viz import plots
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name, losses in curves.items():
-        ax.plot(range(1, EPOCHS + 1), losses, marker=".", label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss on all 30 samples")
-    ax.set_title("Pizza model: loss per epoch")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(OUT / "minibatch_loss.png")
-    plt.close(fig)
+    plots.loss_curve(curves, steps=range(1, EPOCHS + 1), xlabel="epoch", log_scale=True,
+                     ylabel="loss on all 30 samples", title="Pizza model: loss per epoch",
+                     path=OUT / "minibatch_loss.png")  # fmt: skip
     wrote(OUT / "minibatch_loss.png")

@@ -78,6 +78,17 @@ def test_demo_without_dot_writes_the_dot_source(tmp_path: Path) -> None:
     assert "Graphviz" in proc.stdout and "Traceback" not in proc.stderr
 
 
+def test_demo_without_matplotlib_still_prints_numbers(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker" / "matplotlib"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('blocked for the test')\n")
+    pythonpath = os.pathsep.join([str(blocker.parent), os.environ.get("PYTHONPATH", "")])
+    proc = run(tmp_path, "demo", env={"PYTHONPATH": pythonpath})
+    assert proc.returncode == 0, proc.stderr
+    assert "34.79" in proc.stdout and "matplotlib is not installed" in proc.stdout
+    assert not (tmp_path / "out" / "pizza_loss.png").exists()
+
+
 def test_graph_matches_the_seed(tmp_path: Path) -> None:
     # "A Little Gradient Descent": e = x**2 + x*y at x=2, y=3 -> 10, de/dx = 7, de/dy = 2
     proc = run(tmp_path, "graph", "x**2 + x*y", "--var", "x=2", "--var", "y=3", "--out", "g.svg")

@@ -93,27 +93,14 @@ def write_graph(dot: Any, path: Path) -> str:
 
 
 def plot_losses(losses: Sequence[float], path: Path, title: str, xlabel: str) -> str:
-    """Plot a loss curve (log scale when it spans decades) to ``path``; return a one-line note."""
+    """Plot a loss curve (log scale) to ``path``; return a one-line note of what happened."""
     try:
-        import matplotlib
+        import matplotlib  # noqa: F401
 
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
+        from .viz import plots
     except ImportError:
         return f"(matplotlib is not installed: no {path.name}; pip install matplotlib)"
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(np.arange(len(losses)), losses)
-    positive = [v for v in losses if v > 0 and math.isfinite(v)]
-    if positive and max(positive) / min(positive) > 100:
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("loss (mean squared error)")
-    ax.set_title(title)
-    fig.tight_layout()
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp)
-    plt.close(fig)
-    os.replace(tmp, path)
+    plots.loss_curve(losses, xlabel=xlabel, title=title, log_scale=min(losses) > 0, path=path)
     return f"wrote {path}"
 
 

@@ -91,7 +91,7 @@ def test_pizza(tmp_path: Path) -> None:
     for _ in range(101):
         w -= 2 * ((x * w - y) * x).mean() * 0.001
     assert number(r"without bias: w=([-\d.]+)", out) == pytest.approx(w, abs=1e-4)
-    for name in ("pizza_weight_vs_loss.png", "pizza_loss.png"):
+    for name in ("pizza_weight_vs_loss.png", "pizza_loss.png", "pizza_loss_surface.png"):
         path = tmp_path / "out" / name
         assert path.stat().st_size > 1000 and f"wrote out/{name}" in out
 
