@@ -3,9 +3,10 @@
 1. "Walking the Gradient": full-batch gradient descent on data/pizza.txt, 20,000 iterations
    at lr 0.001 from w = b = 0 with the mean squared error, gives w ≈ 1.0811, b ≈ 13.1723 and
    predicts ≈ 34.79 pizzas for 20 reservations.
-2. "A Little Gradient Descent": fitting a quadratic, one shared learning rate either blows
-   up or crawls (the x² coefficient's gradient is thousands of times steeper than the
-   constant's), while per-parameter learning rates (param groups) converge.
+2. "A Little Gradient Descent": m·x + b learns 2x + 1 from two points in 20 steps; then,
+   fitting a quadratic, one shared learning rate either blows up or crawls (the x²
+   coefficient's gradient is thousands of times steeper than the constant's), while
+   per-parameter learning rates (param groups) converge.
 
 Expectations come from the book and from the closed form of the same gradient descent in
 NumPy float64 (for a quadratic loss, GD is a linear recurrence), never from our own code.
@@ -95,6 +96,23 @@ def test_pizza_first_steps_match_pytorch():
         opt.step()
     assert ours.w.item() == pytest.approx(w.item(), rel=1e-12)
     assert ours.b.item() == pytest.approx(b.item(), rel=1e-12)
+
+
+# ---------------------------------------------------------------------- the line
+def test_line_from_two_points_twenty_steps():
+    """ "A Little Gradient Descent": m·x + b learns 2x + 1 from x = -2, 3 (lr 0.1, 20 steps)."""
+    x, y = load_columns(DATA / "line.txt", dtype=tg.float64)
+    m = tg.zeros((), dtype=tg.float64, requires_grad=True)
+    b = tg.zeros((), dtype=tg.float64, requires_grad=True)
+    opt = tg.optim.SGD([m, b], lr=0.1)
+    for _ in range(20):
+        opt.zero_grad()
+        ((m * x + b - y) ** 2).mean().backward()
+        opt.step()
+    X = np.stack([x.numpy(), np.ones(2)], axis=1)
+    want = closed_form_gd(X, y.numpy(), [0.1, 0.1], 20)
+    np.testing.assert_allclose([m.item(), b.item()], want, rtol=1e-12)
+    assert m.item() == pytest.approx(2.0, abs=0.01) and b.item() == pytest.approx(1.0, abs=0.02)
 
 
 # ---------------------------------------------------------------------- the quadratic
