@@ -382,7 +382,8 @@ def test_inplace_on_a_view_invalidates_the_base_saved_for_backward():
     y = a.exp()  # saves its output, not a; use sin which saves the input
     z = a.sin()
     v = a.reshape(4)
-    v.add_(1.0)
+    with tl.no_grad():  # (while recording, in-place on a view is refused outright)
+        v.add_(1.0)
     with pytest.raises(RuntimeError, match="inplace"):
         z.sum().backward()
     y.sum().backward()  # exp saved its own output, untouched: fine
@@ -409,3 +410,53 @@ def test_inplace_dtype_and_shape_errors():
         p = tl.tensor([[1.0, 2.0]], requires_grad=True)
         with pytest.raises(RuntimeError, match="shape"):
             p.add_(tl.ones(2, 2))
+
+
+def test_inplace_on_view_of_leaf_is_an_error_and_leaves_values():
+    x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for make_view in (lambda t: t[1:], lambda t: t.view(3, 1), lambda t: t.T):
+        v = make_view(x)
+        with pytest.raises(RuntimeError, match="view of a leaf Variable"):
+            v.mul_(2)
+    assert x.tolist() == [1.0, 2.0, 3.0]
+    with tl.no_grad():  # the optimizer pattern stays allowed
+        x[1:].mul_(2)
+    assert x.tolist() == [1.0, 4.0, 6.0]
+
+
+def test_inplace_on_view_of_non_leaf_is_a_clear_error_not_a_wrong_gradient():
+    x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    h = x * 1
+    for op in (lambda v: v.mul_(2), lambda v: v.__iadd__(1.0), lambda v: v.zero_()):
+        with pytest.raises(RuntimeError, match="in-place change of a view.*clone"):
+            op(h[1:])
+    with pytest.raises(RuntimeError, match="view"):
+        h.reshape(3, 1)[0] = 5.0
+    # advanced indexing makes a copy: changing it in place is fine and leaves h alone
+    c = h[[0, 1]]
+    c.mul_(2)
+    assert h.tolist() == [1.0, 2.0, 3.0]
+    (c.sum() + h.sum()).backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0, 1.0])
+    # a clone of the view is the documented way out
+    v = h[1:].clone()
+    v.mul_(2)
+    assert h.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_backward_gradient_must_be_a_tensor():
+    y = tl.tensor([1.0, 2.0], requires_grad=True) * 2
+    with pytest.raises(TypeError, match="gradient must be a Tensor"):
+        y.backward([1.0, 1.0])
+
+
+def test_new_factory_methods_keep_dtype():
+    i = tl.tensor([1, 2])
+    assert i.new_zeros(2, 3).dtype == tl.int64 and i.new_zeros(2, 3).shape == (2, 3)
+    assert i.new_ones((2,)).tolist() == [1, 1]
+    assert i.new_full((2,), 7).tolist() == [7, 7]
+    assert i.new_tensor([3]).dtype == tl.int64
+    d = tl.tensor([1.0], dtype=tl.float64)
+    assert d.new_empty(4).dtype == tl.float64
+    assert d.new_zeros(1, requires_grad=True).requires_grad
+    assert d.new_ones(2, dtype=tl.float32).dtype == tl.float32

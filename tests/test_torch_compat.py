@@ -196,14 +196,24 @@ def test_float32_forward_and_backward_match_pytorch():
     np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-4, atol=1e-6)
 
 
-def test_max_ties_and_abs_at_zero_match_pytorch():
+def test_gradients_at_special_points_match_pytorch():
+    two = [2.0, 2.0, 0.0]
     for values, op in [
+        ([0.0, 1.0, 2.0], lambda T, x: (x**0).sum()),
+        ([0.0, 1.0, 2.0], lambda T, x: (x ** T.tensor([0.0, 0.0, 2.0], dtype=T.float64)).sum()),
+        ([0.0, 1.0, 2.0], lambda T, x: (T.tensor(two, dtype=T.float64) ** x).sum()),
+        ([0.0, 1.0, 2.0], lambda T, x: (0.0**x).sum()),
+        ([0.0, 0.0], lambda T, x: x.norm()),
+        ([0.0, 3.0], lambda T, x: x.norm(dim=0)),
+        ([1.0, 1.0], lambda T, x: x.std()),
+        ([0.0, 2.0], lambda T, x: (x.sqrt() * 0 + x).sum()),
         ([3.0, 1.0, 3.0], lambda T, x: x.max()),
         ([3.0, 1.0, 3.0], lambda T, x: x.amax(0)),
         ([0.0, 1.0, -2.0], lambda T, x: x.abs().sum()),
         ([0.0, 1.0, -2.0], lambda T, x: T.relu(x).sum()),
         ([1.0, 1.0], lambda T, x: T.maximum(x, T.tensor([1.0, 0.0], dtype=T.float64)).sum()),
         ([0.5, 2.0], lambda T, x: x.clamp(0.5, 2.0).sum()),
+        ([0.0, 2.0], lambda T, x: (x ** T.tensor([2.0, 0.5], dtype=T.float64)).sum()),
     ]:
         grads = []
         for T in (torch, tl):

@@ -155,6 +155,47 @@ def _unused_input():
     tl.autograd.grad((x * 2).sum(), [z])
 
 
+class _WrongShapeGrad(tl.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return tl.ones(5)
+
+
+class _TooFewGrads(tl.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class _NotATensorGrad(tl.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return "oops"
+
+
+def _hook_changes_shape():
+    x = _f32(2, rg=True)
+    x.register_hook(lambda g: tl.ones(3))
+    (x * 2).sum().backward()
+
+
+def _user_fn(fn, n=1):
+    xs = [_f32(2, rg=True) for _ in range(n)]
+    fn.apply(*xs).sum().backward()
+
+
 ERROR_CASES = [
     # (id, call, exception type, pieces of the message)
     ("matmul-2d", lambda: _f32(2, 3) @ _f32(2, 3), RuntimeError,
@@ -229,6 +270,14 @@ ERROR_CASES = [
      ("pow", "negative integer powers", "int64")),
     ("bool-sub", lambda: tl.tensor([True]) - tl.tensor([False]), RuntimeError,
      ("sub", "bool", "(1,)")),
+    ("function-grad-shape", lambda: _user_fn(_WrongShapeGrad), RuntimeError,
+     ("_WrongShapeGradBackward", "invalid gradient at index 0", "[5]", "[2]")),
+    ("function-grad-count", lambda: _user_fn(_TooFewGrads, 2), RuntimeError,
+     ("_TooFewGradsBackward", "incorrect number of gradients", "expected 2, got 1")),
+    ("function-grad-type", lambda: _user_fn(_NotATensorGrad), TypeError,
+     ("_NotATensorGradBackward", "str", "Tensors")),
+    ("hook-changes-shape", _hook_changes_shape, RuntimeError,
+     ("hook", "(3,)", "(2,)", "not its shape")),
 ]  # fmt: skip
 
 

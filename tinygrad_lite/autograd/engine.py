@@ -148,6 +148,12 @@ def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
     for hook in hooks:
         result = hook(as_tensor)
         if result is not None:
+            if tuple(result.shape) != tuple(as_tensor.shape):
+                raise RuntimeError(
+                    f"hook {getattr(hook, '__name__', hook)!r} returned a gradient of shape "
+                    f"{tuple(result.shape)} for a gradient of shape {tuple(as_tensor.shape)}; "
+                    "a hook may change a gradient's values, not its shape"
+                )
             as_tensor = result
     return as_tensor if create_graph else as_tensor._array
 

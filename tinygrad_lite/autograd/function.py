@@ -224,11 +224,37 @@ class Function:
         tensor_mode = ctx.tensor_mode
         g = grad if tensor_mode else Tensor._make(grad, None, False)
         result = cls.backward(ctx, g)
-        if not isinstance(result, tuple):
-            result = (result,)
+        result = _check_user_grads(ctx, result if isinstance(result, tuple) else (result,))
         if tensor_mode:
             return result
         return tuple(r._array if isinstance(r, Tensor) else r for r in result)
+
+
+def _check_user_grads(ctx: Node, grads: tuple) -> tuple:
+    """What a user's ``backward`` returned, checked: one gradient (or None) per ``forward``
+    input, each a Tensor (or array) whose shape the input's shape broadcasts to."""
+    n = len(ctx.parents)
+    if len(grads) < n or any(g is not None for g in grads[n:]):
+        raise RuntimeError(
+            f"function {ctx.name()} returned an incorrect number of gradients (expected {n}, "
+            f"got {len(grads)}): backward must return one gradient, or None, per forward input"
+        )
+    for i, (g, p) in enumerate(zip(grads, ctx.parents)):
+        if g is None or p is None:
+            continue
+        if not isinstance(g, (Tensor, np.ndarray)):
+            raise TypeError(
+                f"function {ctx.name()} returned a {type(g).__name__} as the gradient of input "
+                f"{i}; backward must return Tensors (or None)"
+            )
+        shape, got = tuple(p.shape), tuple(g.shape)
+        if len(got) < len(shape) or any(a not in (b, 1) for a, b in zip(shape[::-1], got[::-1])):
+            raise RuntimeError(
+                f"function {ctx.name()} returned an invalid gradient at index {i} - got "
+                f"{list(got)} but expected shape compatible with {list(shape)} (the shape of "
+                f"input {i})"
+            )
+    return grads[:n]
 
 
 class Primitive(Function):
