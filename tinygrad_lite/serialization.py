@@ -17,7 +17,6 @@ leaves a half-written checkpoint and the previous file survives a failed save.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections import OrderedDict
@@ -281,11 +280,10 @@ def load(f: str | os.PathLike | Any, map_location: Any = None, *, weights_only: 
         check_device(map_location, "load")
     where = repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else "the given file"
     if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as fh:
-            blob = io.BytesIO(fh.read())
+        with open(f, "rb") as fh:  # every array is read before the file closes
+            manifest, arrays = _read_archive(fh, where)
     else:
-        blob = f
-    manifest, arrays = _read_archive(blob, where)
+        manifest, arrays = _read_archive(f, where)
     try:
         return _decode(manifest.get("root"), arrays, where)
     except RecursionError as e:
