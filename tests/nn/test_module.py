@@ -347,3 +347,17 @@ def test_get_submodule_and_parameter():
     assert net.get_buffer("block.steps") is net.block.steps
     with pytest.raises(AttributeError, match="has no attribute `nope`"):
         net.get_submodule("block.nope")
+
+
+def test_always_call_hook_runs_when_forward_raises():
+    class Fails(nn.Module):
+        def forward(self, x):
+            raise ValueError("boom")
+
+    m = Fails()
+    seen = []
+    m.register_forward_hook(lambda mod, args, out: seen.append(out), always_call=True)
+    m.register_forward_hook(lambda mod, args, out: seen.append("not called"))
+    with pytest.raises(ValueError, match="boom"):
+        m(tl.zeros(1))
+    assert seen == [None]

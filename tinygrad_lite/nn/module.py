@@ -104,6 +104,7 @@ class Module:
         d["_forward_pre_hooks_with_kwargs"] = {}
         d["_forward_hooks"] = {}
         d["_forward_hooks_with_kwargs"] = {}
+        d["_forward_hooks_always_called"] = {}
         d["_seq_span"] = None
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -118,7 +119,17 @@ class Module:
         start = next_seq()
         if self._forward_pre_hooks:
             args, kwargs = self._run_pre_hooks(args, kwargs)
-        result = self.forward(*args, **kwargs)
+        try:
+            result = self.forward(*args, **kwargs)
+        except Exception:
+            for hook_id in list(self._forward_hooks_always_called):  # then re-raise
+                hook = self._forward_hooks.get(hook_id)
+                if hook is not None:
+                    if hook_id in self._forward_hooks_with_kwargs:
+                        hook(self, args, kwargs, None)
+                    else:
+                        hook(self, args, None)
+            raise
         if self._forward_hooks:
             result = self._run_hooks(args, kwargs, result)
         self.__dict__["_seq_span"] = (start, next_seq())  # (skips __setattr__: hot path)
@@ -163,14 +174,24 @@ class Module:
         return handle
 
     def register_forward_hook(
-        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
     ) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each ``forward``; a non-None result
-        replaces the output (with ``with_kwargs=True``: ``hook(module, args, kwargs, output)``)."""
-        handle = RemovableHandle(self._forward_hooks, self._forward_hooks_with_kwargs)
+        replaces the output (with ``with_kwargs=True``: ``hook(module, args, kwargs, output)``).
+        With ``always_call=True`` it is also called (output None) when ``forward`` raises."""
+        handle = RemovableHandle(
+            self._forward_hooks, self._forward_hooks_with_kwargs, self._forward_hooks_always_called
+        )
         _add_hook(self._forward_hooks, handle.id, hook, prepend)
         if with_kwargs:
             self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
         return handle
 
     # ------------------------------------------------------------------ registration
