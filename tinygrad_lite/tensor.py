@@ -608,7 +608,7 @@ class Tensor:
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, axis: Any = None,
             keepdims: Any = None) -> Tensor:  # fmt: skip
         """Sum over ``dim`` (int, tuple or None = all); ``axis``/``keepdims`` are NumPy aliases."""
-        dim = ops.norm_dims(self.ndim, axis if dim is None else dim)
+        dim = ops.norm_dims(self.ndim, axis if dim is None else dim, "sum")
         t = self if dtype is None else self.to(dtype)
         return Sum.apply(t, dim, keepdim if keepdims is None else keepdims)
 
@@ -617,13 +617,15 @@ class Tensor:
 
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         t = self if dtype is None else self.to(dtype)
-        return Prod.apply(t, ops.norm_dims(self.ndim, dim), keepdim)
+        return Prod.apply(t, ops.norm_dims(self.ndim, dim, "prod"), keepdim)
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return Amax.apply(self, ops.norm_dims(self.ndim, None if dim == () else dim), keepdim)
+        dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amax")
+        return Amax.apply(self, dims, keepdim)
 
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
-        return Amin.apply(self, ops.norm_dims(self.ndim, None if dim == () else dim), keepdim)
+        dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amin")
+        return Amin.apply(self, dims, keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Largest element; with ``dim`` a ``(values, indices)`` pair; with a Tensor, maximum."""
