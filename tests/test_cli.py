@@ -254,3 +254,30 @@ def test_predict_bad_checkpoints_exit_1(tmp_path: Path) -> None:
                        tmp_path / "mismatch.npz")  # fmt: skip
     proc = run(tmp_path, "predict", "--checkpoint", "mismatch.npz", "1")
     assert_one_line_error(proc, 1, "do not fit a quadratic model")
+
+
+def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    tqdm = pytest.importorskip("tqdm")
+    items = range(3)
+
+    class Args:
+        quiet = False
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    bar = cli._progress(items, Args(), disable=True)
+    assert isinstance(bar, tqdm.tqdm)
+    Args.quiet = True
+    assert cli._progress(items, Args()) is items
+    Args.quiet = False
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert cli._progress(items, Args()) is items
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    import shutil
+
+    exe = shutil.which("tinygrad-lite")
+    if exe is None:
+        pytest.skip("the package is not installed with its console script")
+    proc = subprocess.run([exe, "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("tinygrad-lite ")
