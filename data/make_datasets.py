@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def line(x: np.ndarray) -> np.ndarray:
-    """The target line of the second seed: y = 2x + 1."""
+    """The target line of "A Little Gradient Descent": y = 2x + 1."""
     return 2 * x + 1
 
 

@@ -1,6 +1,6 @@
 """The ``tinygrad-lite`` command line, run as ``python -m tinygrad_lite`` in a temp directory.
 
-Checks the printed numbers (the seeds' values or NumPy re-computations), the files written,
+Checks the printed numbers (the books' values or NumPy re-computations), the files written,
 and that bad input gives one line on stderr, the documented exit code and no traceback.
 """
 
@@ -89,7 +89,7 @@ def test_demo_without_matplotlib_still_prints_numbers(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "pizza_loss.png").exists()
 
 
-def test_graph_matches_the_seed(tmp_path: Path) -> None:
+def test_graph_matches_the_blog_note(tmp_path: Path) -> None:
     # "A Little Gradient Descent": e = x**2 + x*y at x=2, y=3 -> 10, de/dx = 7, de/dy = 2
     proc = run(tmp_path, "graph", "x**2 + x*y", "--var", "x=2", "--var", "y=3", "--out", "g.svg")
     assert proc.returncode == 0, proc.stderr

@@ -147,7 +147,7 @@ def train_pizza(iterations: int = 20_000, lr: float = 0.001) -> tuple[Any, list[
     w = tl.tensor(0.0, dtype=tl.float64, requires_grad=True)
     b = tl.tensor(0.0, dtype=tl.float64, requires_grad=True)
     losses = []
-    for _ in range(iterations + 1):  # the seed's loop runs over 0..iterations, inclusive
+    for _ in range(iterations + 1):  # the book's loop runs over 0..iterations, inclusive
         loss = ((x * w + b - y) ** 2).mean()
         losses.append(loss.item())
         loss.backward()

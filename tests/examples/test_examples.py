@@ -1,6 +1,6 @@
 """Run every example as a script in a temporary directory; check its numbers and its files.
 
-Expected numbers come from the seed texts ("Walking the Gradient", "A Little Gradient
+Expected numbers come from the source texts ("Walking the Gradient", "A Little Gradient
 Descent") or are recomputed here with NumPy, never copied from our own output.
 """
 
@@ -49,7 +49,7 @@ def pizza() -> tuple[np.ndarray, np.ndarray]:
 
 
 def numpy_gd_pizza(iterations: int = 20_000, lr: float = 0.001) -> tuple[float, float]:
-    """The seed's C3.GradientDescentFinal.train in NumPy (loop over 0..iterations)."""
+    """The book's C3.GradientDescentFinal.train in NumPy (loop over 0..iterations)."""
     x, y = pizza()
     w = b = 0.0
     for _ in range(iterations + 1):
@@ -69,12 +69,12 @@ def test_example_files_are_notebook_friendly() -> None:
 
 def test_pizza(tmp_path: Path) -> None:
     out = run_example("01_pizza.py", tmp_path)
-    # the tweak search: w, b from a direct NumPy run of the seed's chapter-2 algorithm
+    # the tweak search: w, b from a direct NumPy run of the book's chapter-2 algorithm
     tweak = out[out.index("tweak search") :]
     assert number(r"stopped at iteration ([\d,]+)", tweak) == 157_777
     assert number(r"w=([-\d.]+)", tweak) == pytest.approx(1.0812, abs=1e-4)
     assert number(r"b=([-\d.]+)", tweak) == pytest.approx(13.1715, abs=1e-4)
-    # gradient descent: the seed's numbers and a NumPy re-run
+    # gradient descent: the book's numbers and a NumPy re-run
     w_np, b_np = numpy_gd_pizza()
     gd = out[out.index("gradient descent (autograd)") :]
     assert number(r"w=([-\d.]+)", gd) == pytest.approx(1.0811, abs=1e-4)
@@ -125,9 +125,9 @@ def test_when_gd_fails(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "gd_fails.png").stat().st_size > 1000
 
 
-# "A Little Gradient Descent", verbatim from the seed text
-SEED_LOSS = "(/ (+ (+ 0 (** (- (+ (* m -2) b) -3) 2)) (** (- (+ (* m 3) b) 7) 2)) 2)"
-SEED_DLOSS_DM = (
+# "A Little Gradient Descent", verbatim from the note
+NOTE_LOSS = "(/ (+ (+ 0 (** (- (+ (* m -2) b) -3) 2)) (** (- (+ (* m 3) b) 7) 2)) 2)"
+NOTE_DLOSS_DM = (
     "(+ (* 0.5 (+ (* 1 (+ 0 (* 1 (+ (* (* 2 (** (- (+ (* m -2) b) -3) 1)) (+ (* 1 (+ (* 1 "
     "(+ -2 (* m 0))) 0)) 0)) 0)))) (* 1 (+ (* (* 2 (** (- (+ (* m 3) b) 7) 1)) (+ (* 1 (+ "
     "(* 1 (+ 3 (* m 0))) 0)) 0)) 0)))) (* (/ (- 0 (+ (+ 0 (** (- (+ (* m -2) b) -3) 2)) (** "
@@ -137,9 +137,9 @@ SEED_DLOSS_DM = (
 
 def test_line_two_points(tmp_path: Path) -> None:
     out = run_example("02_line_two_points.py", tmp_path)
-    assert f"loss = {SEED_LOSS}\n" in out
-    assert SEED_DLOSS_DM in out
-    # the seed: lr 0.1, 20 iterations from m = b = 0 -> m = 2.0011, b = 0.9883
+    assert f"loss = {NOTE_LOSS}\n" in out
+    assert NOTE_DLOSS_DM in out
+    # the note: lr 0.1, 20 iterations from m = b = 0 -> m = 2.0011, b = 0.9883
     for how in ("symbolic training", "tape training"):
         line = out[out.index(how) :].splitlines()[0]
         assert number(r"m=([-\d.]+)", line) == pytest.approx(2.0011, abs=1e-4)
