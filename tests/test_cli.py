@@ -281,3 +281,13 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
         pytest.skip("the package is not installed with its console script")
     proc = subprocess.run([exe, "--version"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("tinygrad-lite ")
+
+
+def test_expression_names_in_order_of_appearance() -> None:
+    tree = cli.parse_expression("log(zeta) / b - -a + exp(b) * zeta")
+    assert cli.expression_names(tree) == ["zeta", "b", "a"]
+
+
+@pytest.mark.parametrize("expr", ["2**2**99999*x", "1/0*x"])
+def test_graph_numbers_out_of_range_exit_1(tmp_path: Path, expr: str) -> None:
+    assert_one_line_error(run(tmp_path, "graph", expr, "--var", "x=1"), 1, "cannot evaluate")

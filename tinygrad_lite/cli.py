@@ -234,17 +234,14 @@ def parse_expression(text: str) -> ast.expr:
 
 
 def expression_names(tree: ast.expr) -> list[str]:
-    """The variable names an expression uses, in order of first appearance."""
+    """The variable names an expression uses, in order of first appearance (left to right)."""
+    callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in callees]
     names: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id not in names:
-            if not (isinstance(node, ast.Name) and _is_callee(tree, node)):
-                names.append(node.id)
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
+        if node.id not in names:
+            names.append(node.id)
     return names
-
-
-def _is_callee(tree: ast.expr, name: ast.Name) -> bool:
-    return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree))
 
 
 def evaluate_expression(tree: ast.expr, env: dict[str, Any]) -> Any:
@@ -297,8 +294,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
         hint = " ".join(f"--var {n}=1.0" for n in missing)
         raise UsageError(f"no value for {', '.join(missing)} in {args.expr!r} (add {hint})")
     env = {n: tl.tensor(values[n], dtype=tl.float64, requires_grad=True) for n in names}
-    with np.errstate(all="ignore"):
-        result, dot = _drawn_backward(lambda: evaluate_expression(tree, env), env, args.expr)
+    try:
+        with np.errstate(all="ignore"):
+            result, dot = _drawn_backward(lambda: evaluate_expression(tree, env), env, args.expr)
+    except (OverflowError, ZeroDivisionError) as e:
+        raise CliError(f"cannot evaluate {args.expr!r}: {e}") from None
     at = ", ".join(f"{n}={values[n]:g}" for n in names)
     print(f"{args.expr} at {at} = {result.item():.6g}")
     for n in names:
