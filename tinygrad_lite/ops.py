@@ -572,14 +572,22 @@ def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = Fals
 def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = False, *,
         correction: Any = None) -> Any:  # fmt: skip
     """Standard deviation: sqrt of ``var`` with the same arguments."""
-    return Sqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
+    return _sqrt_zero_grad_at_zero(var(input, dim, unbiased, keepdim, correction=correction))
+
+
+def _sqrt_zero_grad_at_zero(v: Any) -> Any:
+    """√v, with gradient 0 (not inf·0 = nan) where v == 0: PyTorch's choice for std and norm."""
+    zero = v._array == 0
+    if not zero.any():
+        return Sqrt.apply(v)
+    return Where.apply(zero, 0.0, Sqrt.apply(Where.apply(zero, 1.0, v)))
 
 
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) -> Any:
     """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, or any number."""
     dim = norm_dims(input.ndim, dim, "norm")
     if p in ("fro", 2, 2.0):
-        return Sqrt.apply(Sum.apply(input * input, dim, keepdim))
+        return _sqrt_zero_grad_at_zero(Sum.apply(input * input, dim, keepdim))
     if p in (float("inf"), "inf"):
         return Amax.apply(input.abs(), dim, keepdim)
     if p == 1:
@@ -1052,6 +1060,30 @@ def _check_leaf_inplace(t: Any, op: str) -> None:
         )
 
 
+def _check_view_inplace(t: Any, op: str) -> None:
+    """While recording, refuse in-place changes to a view that shares memory with a tensor
+    requiring grad: the change would reach the base's values but not its gradient."""
+    node = t.grad_fn
+    if node is None or not node.fn.is_view or not STATE.grad_enabled:
+        return
+    base = node.parents[0]
+    base_array = base._array if _is_tensor(base) else getattr(base, "out", None)
+    if base_array is not None and not np.may_share_memory(t._array, base_array):
+        return  # e.g. x[[0, 1]] made a copy: writing to it cannot affect x
+    if _is_tensor(base):
+        raise RuntimeError(
+            f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation. Wrap the update in `with tinygrad_lite.no_grad():`, or use the "
+            "out-of-place form."
+        )
+    raise RuntimeError(
+        f"{op}: in-place change of a view (from indexing, view/reshape, transpose/permute or "
+        "expand) of a tensor that requires grad is not supported: the change would reach the "
+        "base tensor's values but not its gradient. Use the out-of-place form (v = v * 2), or "
+        "call .clone() on the view first."
+    )
+
+
 def _write(t: Any, value: np.ndarray, op: str) -> None:
     """Copy ``value`` into ``t``'s array (the memory is shared with views) and bump its version."""
     try:
@@ -1078,6 +1110,7 @@ def _inplace_error(t: Any, value: Any, op: str, e: Exception) -> RuntimeError:
 def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
     _check_leaf_inplace(t, op)
+    _check_view_inplace(t, op)
     if STATE.grad_enabled and (t._rg or (_is_tensor(other) and other._rg)):
         return _rebase(t, prim.apply(_snapshot(t), other), op)
     ufunc = _INPLACE_UFUNC.get(prim.__name__)
@@ -1121,6 +1154,7 @@ def _broadcastable(t: Any, other: Any) -> _bool:
 def inplace_unary(t: Any, fn: Any, op: str) -> Any:
     """``t = fn(t)`` written into ``t``'s own memory."""
     _check_leaf_inplace(t, op)
+    _check_view_inplace(t, op)
     if STATE.grad_enabled and t._rg:
         return _rebase(t, fn(_snapshot(t)), op)
     prev = STATE.grad_enabled
@@ -1157,6 +1191,7 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value`` (differentiable when recording, like PyTorch's index_put)."""
     idx = normalize_index(index)
     _check_leaf_inplace(t, "__setitem__")
+    _check_view_inplace(t, "__setitem__")
     if STATE.grad_enabled and (t._rg or (_is_tensor(value) and value._rg)):
         keep = np.ones(t.shape, dtype=t._array.dtype)
         keep[idx] = 0

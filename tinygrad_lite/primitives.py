@@ -48,6 +48,22 @@ def permute(g: Any, axes: tuple) -> Any:
     return g.permute(axes)
 
 
+def values(t: Any) -> Any:
+    """The array behind a Tensor (for masks and tests on values); anything else unchanged."""
+    return getattr(t, "_array", t)
+
+
+def _any(mask: Any) -> bool:
+    return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(mask)
+
+
+def select(mask: Any, a: Any, b: Any) -> Any:
+    """``a`` where the bool ``mask`` is true, else ``b`` (arrays, Tensors or numbers)."""
+    if hasattr(a, "_array") or hasattr(b, "_array"):
+        return Where.apply(mask, a, b)
+    return np.where(mask, a, b)
+
+
 def cast(g: Any, dtype: np.dtype) -> Any:
     """``g`` converted to NumPy dtype ``dtype``."""
     if isinstance(g, (np.ndarray, np.generic)):
@@ -156,8 +172,16 @@ class Pow(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         x, y, out = ctx.saved_tensors
-        gx = g * y * x ** (y - 1) if ctx.needs_input_grad[0] else None
-        gy = g * out * np.log(x) if ctx.needs_input_grad[1] else None
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            y_zero = values(y) == 0
+            if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
+                gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
+            else:
+                gx = g * y * x ** (y - 1)
+        if ctx.needs_input_grad[1]:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
+            zero_base = (values(x) == 0) & (values(y) >= 0)
+            gy = select(zero_base, 0.0, g * out * np.log(select(zero_base, 1.0, x)))
         return gx, gy
 
 

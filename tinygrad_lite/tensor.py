@@ -302,6 +302,31 @@ class Tensor:
         check_device("cuda", "cuda")
         return self
 
+    # new tensors with this one's dtype (PyTorch's new_* methods) ------------------------
+    def new_tensor(self, data: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        from .factories import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        from .factories import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        from .factories import ones
+
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+    def new_full(self, size: Sequence[int], fill_value: Any, *, dtype: Any = None,
+                 requires_grad: bool = False) -> Tensor:  # fmt: skip
+        from .factories import full
+
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
     def clone(self) -> Tensor:
         """A copy with its own array; gradients flow back to this tensor."""
         return Clone.apply(self)
@@ -387,6 +412,12 @@ class Tensor:
     ) -> None:
         """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
         from .autograd import backward
+
+        if gradient is not None and not isinstance(gradient, Tensor):
+            raise TypeError(
+                f"backward: gradient must be a Tensor or None, got {type(gradient).__name__}; "
+                "wrap it, e.g. gradient=tinygrad_lite.tensor(...)"
+            )
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
