@@ -308,6 +308,14 @@ ERRORS = [
     (lambda: tl.ones(2).clamp(), RuntimeError, "at least one of 'min' or 'max'"),
     (lambda: tl.ones(2, 3, 4).t(), RuntimeError, "<= 2 dimensions"),
     (lambda: tl.tensor([1, 2]).var(), RuntimeError, "floating point"),
+    (lambda: tl.ones(3).mT, RuntimeError, "mT is only supported on matrices"),
+    (lambda: tl.outer(tl.ones(2, 2), tl.ones(3)), RuntimeError, "outer: expected two 1-D"),
+    (
+        lambda: tl.ones(2, 3).gather(1, tl.tensor([[-1], [2]])),
+        IndexError,
+        "index -1 is out of bounds",
+    ),  # noqa: E501
+    (lambda: tl.allclose(tl.ones(2), tl.ones(3)), RuntimeError, "allclose.*broadcast"),
 ]
 
 
@@ -336,3 +344,12 @@ def test_functional_and_method_forms_agree():
     ]
     for a, b in pairs:
         np.testing.assert_allclose(a.numpy(), b.numpy())
+
+
+def test_cat_skips_legacy_empty_1d_tensors():
+    x = tl.tensor([[1.0, 2.0]], requires_grad=True)
+    out = tl.cat([tl.tensor([]), x, tl.zeros(0)])
+    assert out.shape == (1, 2)
+    out.sum().backward()
+    assert x.grad.tolist() == [[1.0, 1.0]]
+    assert tl.cat([tl.zeros(0), tl.zeros(0)]).shape == (0,)

@@ -445,6 +445,12 @@ inner = dot
 
 
 def outer(input: Any, vec2: Any) -> Any:
+    """``out[i, j] = input[i] * vec2[j]`` for two 1-D tensors."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(
+            f"outer: expected two 1-D tensors, got shapes {tuple(input.shape)} and "
+            f"{tuple(vec2.shape)}; flatten them first"
+        )
     return Mul.apply(reshape(input, (-1, 1)), vec2)
 
 
@@ -716,7 +722,11 @@ def isfinite(input: Any) -> Any:
 def allclose(
     input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: _bool = False
 ) -> _bool:
-    return _bool(np.allclose(_arr(input), _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    try:
+        close = np.allclose(_arr(input), _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError as e:
+        raise RuntimeError(f"allclose: {e}") from None
+    return _bool(close)
 
 
 def isclose(
@@ -891,6 +901,8 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("cat: expected a non-empty list of Tensors")
+    if builtins.any(x.shape != (0,) for x in tensors):  # PyTorch skips legacy empty 1-D tensors
+        tensors = [x for x in tensors if x.shape != (0,)]
     ref = tensors[0]
     d = check_dim(ref.ndim, dim, "cat")
     for i, x in enumerate(tensors):
@@ -988,7 +1000,7 @@ def gather(input: Any, dim: int, index: Any) -> Any:
                 f"gather: size of index {tuple(idx.shape)} does not fit input {tuple(input.shape)} "
                 f"at dimension {i}"
             )
-    if idx.size and (idx.min() < -input.shape[d] or idx.max() >= input.shape[d]):
+    if idx.size and (idx.min() < 0 or idx.max() >= input.shape[d]):  # no negative wrap-around
         raise IndexError(
             f"gather: index {int(idx.max() if idx.max() >= input.shape[d] else idx.min())} is out of "
             f"bounds for dimension {d} with size {input.shape[d]}"

@@ -150,6 +150,11 @@ class Tensor:
     @property
     def mT(self) -> Tensor:
         """The last two dimensions swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"tensor.mT is only supported on matrices or batches of matrices, got a "
+                f"{self.ndim}-D tensor; use .T or reshape first"
+            )
         return ops.transpose(self, -2, -1)
 
     @property
