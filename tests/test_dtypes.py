@@ -87,3 +87,28 @@ def test_only_floats_require_grad():
 def test_unsupported_numpy_dtype_is_a_clear_error():
     with pytest.raises(TypeError, match="unsupported NumPy dtype"):
         tl.from_numpy(np.array(["a"]))
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda x: x * tl.tensor([3, 4]),
+        lambda x: x / tl.tensor([3, 4]),
+        lambda x: x ** tl.tensor([2, 3]),
+        lambda x: x * np.float64(2.0),
+        lambda x: tl.maximum(x, tl.tensor([1.5, 1.5])),
+        lambda x: x.max(),
+        lambda x: x * tl.tensor([1.0, 2.0], dtype=tl.float64),
+        lambda x: x + np.array([1.0, 2.0]),
+    ],
+)
+def test_gradients_have_the_input_dtype(op):
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = tl.autograd.grad(op(x).sum(), x)
+    assert g.dtype == tl.float32
+    h = x * 1
+    h.retain_grad()
+    op(h).sum().backward()
+    assert x.grad.dtype == tl.float32
+    if op(tl.ones(2)).dtype == tl.float32:  # no float64 operand anywhere: all float32
+        assert h.grad.dtype == tl.float32

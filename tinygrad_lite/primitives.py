@@ -74,17 +74,36 @@ def cast(g: Any, dtype: np.dtype) -> Any:
 _F64 = np.dtype(np.float64)
 
 
-def promote(out: Any, x: Any, y: Any) -> Any:
-    """``out`` with PyTorch's result dtype: float64 only if a float64 array was an operand.
+def _widened(out: Any, x: Any, y: Any) -> bool:
+    """True if NumPy made ``out`` float64 although no float64 array was an operand.
 
     NumPy widens int + float, and float32 + ``np.float64(2)``, to float64; PyTorch gives the
     default float dtype (float32) instead. One dtype comparison when nothing needs fixing.
     """
     if out.dtype is not _F64 or type(x) is np.ndarray and x.dtype is _F64:
-        return out
-    if type(y) is np.ndarray and y.dtype is _F64:
-        return out
-    return out.astype(_dt.get_default_dtype().numpy)
+        return False
+    return not (type(y) is np.ndarray and y.dtype is _F64)
+
+
+def promote(out: Any, x: Any, y: Any) -> Any:
+    """``out`` with PyTorch's result dtype: float64 only if a float64 array was an operand."""
+    return out.astype(_dt.get_default_dtype().numpy) if _widened(out, x, y) else out
+
+
+def as_float(a: Any, dtype: np.dtype) -> Any:
+    """An integer array or NumPy scalar operand converted to ``dtype``, so that gradients
+    formed with it keep that dtype (float arrays and Python numbers are left as they are)."""
+    if type(a) is np.ndarray and a.dtype.kind == "f" or type(a) in (int, float, bool):
+        return a
+    return np.asarray(a, dtype=dtype)
+
+
+def _promote_saved(out: Any, x: Any, y: Any) -> tuple:
+    """``(out, x, y)`` after ``promote``, with the operands a backward multiplies by converted."""
+    if not _widened(out, x, y):
+        return out, x, y
+    dtype = _dt.get_default_dtype().numpy
+    return out.astype(dtype), as_float(x, dtype), as_float(y, dtype)
 
 
 def _keepdim_shape(shape: tuple, dim: Any) -> tuple:
@@ -137,8 +156,9 @@ class Mul(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
+        out, x, y = _promote_saved(x * y, x, y)
         ctx.save_for_backward(x, y)
-        return promote(x * y, x, y)
+        return out
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -151,8 +171,9 @@ class Div(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
+        out, x, y = _promote_saved(x / y, x, y)
         ctx.save_for_backward(x, y)
-        return promote(x / y, x, y)
+        return out
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -165,7 +186,7 @@ class Pow(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = promote(x**y, x, y)
+        out, x, y = _promote_saved(x**y, x, y)
         ctx.save_for_backward(x, y, out)
         return out
 
@@ -191,7 +212,7 @@ class Maximum(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         out = promote(np.maximum(x, y), x, y)
-        ctx.save_for_backward((x > y) + 0.5 * (x == y))
+        ctx.save_for_backward(((x > y) + 0.5 * (x == y)).astype(out.dtype, copy=False))
         return out
 
     @staticmethod
@@ -206,7 +227,7 @@ class Minimum(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         out = promote(np.minimum(x, y), x, y)
-        ctx.save_for_backward((x < y) + 0.5 * (x == y))
+        ctx.save_for_backward(((x < y) + 0.5 * (x == y)).astype(out.dtype, copy=False))
         return out
 
     @staticmethod
@@ -648,7 +669,7 @@ class Amax(Primitive):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
         out = x.max(axis=dim, keepdims=True)
         hit = x == out
-        ctx.save_for_backward(hit / hit.sum(axis=dim, keepdims=True))
+        ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
         return out if keepdim else np.squeeze(out, axis=dim)
 
     @staticmethod
@@ -665,7 +686,7 @@ class Amin(Primitive):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
         out = x.min(axis=dim, keepdims=True)
         hit = x == out
-        ctx.save_for_backward(hit / hit.sum(axis=dim, keepdims=True))
+        ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
         return out if keepdim else np.squeeze(out, axis=dim)
 
     @staticmethod

@@ -142,4 +142,6 @@ def grad(
                 result[i] = _f.Tensor._make(
                     np.zeros(ins[i].shape, ins[i]._array.dtype), None, False
                 )
+        elif g._array.dtype != ins[i]._array.dtype:  # e.g. float32 x used with float64 y
+            result[i] = g.to(ins[i].dtype)
     return tuple(result)
