@@ -277,6 +277,9 @@ case("mm", tl.mm, R(2, 3), R(3, 4))
 case("bmm", lambda a, b: a.bmm(b), R(2, 2, 3), R(2, 3, 2))
 case("outer", tl.outer, R(3), R(4))
 case("dot", lambda a, b: a.dot(b), R(4), R(4))
+case("linear", tl.nn.functional.linear, R(3, 4), R(5, 4), R(5))
+case("linear_batched_nobias", tl.nn.functional.linear, R(2, 3, 4), R(5, 4))
+case("linear_vector", tl.nn.functional.linear, R(4), R(5, 4), R(5))
 
 # indexing
 case("index_int", lambda x: x[1], R(3, 4))

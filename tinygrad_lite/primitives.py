@@ -875,6 +875,30 @@ class MatMul(Primitive):
         return ga, gb
 
 
+class Linear(Primitive):
+    """f(x, W, b) = x Wᵀ + b  (``nn.Linear``: x (*, in), W (out, in), b (out,) or None)
+
+    One node instead of transpose + matmul + add: the weight's gradient comes out in W's
+    own layout (gᵀx, as written by hand), and no broadcast has to be undone for b.
+    """
+
+    @staticmethod
+    def forward(ctx: Ctx, x, w, b):
+        ctx.save_for_backward(x, w)
+        out = x @ w.T
+        return out if b is None else out + b
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = g @ w if need[0] else None
+        g2 = g.reshape((-1, g.shape[-1]))  # leading batch dims flattened
+        gw = g2.mT @ x.reshape((-1, x.shape[-1])) if need[1] else None
+        gb = g2.sum(axis=0) if need[2] else None
+        return gx, gw, gb
+
+
 PRIMITIVES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
@@ -882,7 +906,7 @@ PRIMITIVES: dict[str, type] = {
         Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
         Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
         Sum, Prod, Amax, Amin, LogSoftmax, Softmax,
-        Reshape, Permute, Expand, GetItem, ScatterAdd, Cat, MatMul,
+        Reshape, Permute, Expand, GetItem, ScatterAdd, Cat, MatMul, Linear,
     )
 }  # fmt: skip
 """Every primitive by name: the registry tools (docs, tests, the tape printer) read."""

@@ -329,7 +329,7 @@ def test_call_records_the_span_of_its_nodes():
     assert not start < before.grad_fn.seq < end
     assert start < inner0[0] < inner0[1] < inner2[0] < inner2[1] < end
     first = [n for n in nodes if inner0[0] < n.seq < inner0[1]]
-    assert {n.name() for n in first} >= {"MatMulBackward0"}
+    assert {n.name() for n in first} & {"MatMulBackward0", "LinearBackward0"}
 
 
 def test_deepcopy_gives_an_independent_module():

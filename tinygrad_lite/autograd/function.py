@@ -104,7 +104,9 @@ class Node:
             )
         if saved is None:
             return ()
-        self._check_versions()
+        for entry in self.saved_info or ():
+            if entry is not None and entry[1][0] != entry[2]:
+                self._check_versions()  # raises
         if self.tensor_mode or not self.fn.array_mode:
             return tuple(self._as_tensor(i) for i in range(len(saved)))
         return saved
@@ -133,24 +135,23 @@ class Node:
         self.hooks.append(fn)
 
     # --- helpers used by apply/engine --------------------------------------------------------
-    def _record_saved(self, args: tuple, out_version: list) -> None:
-        """Remember where each saved array came from (an input of ``args`` or the output),
-        and the version it had, so backward can detect later in-place changes."""
+    def _record_saved(self, args: tuple, arrays: list, out_version: list) -> None:
+        """Remember where each saved array came from (input ``i`` of ``args``, or -1 for the
+        output) and the version it had, so backward can detect later in-place changes."""
         out = self.out
         info = []
-        found = False
         for k, s in enumerate(self.saved):
-            entry = None
             if s is out:
-                entry = (-1, out_version, out_version[0])
-            elif type(s) is np.ndarray:
-                i = _input_index(s, args, k)
-                if i is not None:
-                    version = args[i]._version
-                    entry = (i, version, version[0])
-            found = found or entry is not None
-            info.append(entry)
-        if found:
+                info.append((-1, out_version, out_version[0]))
+            elif k < len(arrays) and s is arrays[k] and isinstance(args[k], Tensor):
+                version = args[k]._version  # the usual case: input k itself (Mul saves x, y)
+                info.append((k, version, version[0]))
+            elif type(s) is np.ndarray and (i := _input_index(s, args)) is not None:
+                version = args[i]._version
+                info.append((i, version, version[0]))
+            else:
+                info.append(None)  # a constant, or an array computed in forward
+        if any(info):
             self.saved_info = info
 
     def _check_versions(self) -> None:
@@ -182,10 +183,8 @@ class Node:
         return parent  # a leaf Tensor
 
 
-def _input_index(array: np.ndarray, args: tuple, k: int) -> int | None:
-    """Which argument is the Tensor holding ``array``: usually ``args[k]`` (Mul saves x, y)."""
-    if k < len(args) and array is getattr(args[k], "_array", None):
-        return k
+def _input_index(array: np.ndarray, args: tuple) -> int | None:
+    """Which argument is the Tensor holding ``array`` (None if none is)."""
     for i, t in enumerate(args):
         if array is getattr(t, "_array", None):
             return i
@@ -307,7 +306,7 @@ def _apply(fn: Any, args: tuple) -> Any:
     node.shape = out.shape
     node.version = version
     if node.saved:
-        node._record_saved(args, version)
+        node._record_saved(args, arrays, version)
     if STATE.anomaly:
         from .anomaly import on_forward  # imported only in anomaly mode
 

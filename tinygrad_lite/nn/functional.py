@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
-from ..primitives import Cat, GetItem, MatMul, Mul, Permute, Where
+from ..primitives import Cat, GetItem, Linear, MatMul, Mul, Where
 from ..tensor import Tensor
 from ._stable import BinaryCrossEntropy, LogSigmoid
 
@@ -41,8 +41,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{tuple(weight.shape)}: the input's last dimension must equal in_features "
             f"(weight.shape[1]). Reshape the input (e.g. x.flatten(1)) or fix in_features."
         )
-    wt = Permute.apply(weight, (1, 0)) if weight.ndim == 2 else weight
-    out = MatMul.apply(input, wt)
+    if weight.ndim == 2 and (bias is None or bias.shape == weight.shape[:1]):
+        return Linear.apply(input, weight, bias)  # one fused node (see primitives.Linear)
+    out = MatMul.apply(input, weight)
     return out if bias is None else out + bias
 
 
