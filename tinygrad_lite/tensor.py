@@ -833,6 +833,9 @@ class Tensor:
     clip_ = clamp_
 
     def zero_(self) -> Tensor:
+        if not self._rg:  # nothing to record (e.g. a .grad): write zeros, also over inf/nan
+            ops._write(self, np.zeros((), self._array.dtype), "zero_")
+            return self
         return ops.inplace_unary(self, lambda t: t * 0, "zero_")
 
     def fill_(self, value: Any) -> Tensor:
