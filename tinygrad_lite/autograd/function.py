@@ -114,7 +114,7 @@ class Node:
     @property
     def needs_input_grad(self) -> tuple:
         """One bool per input of ``apply``: does that input need a gradient?"""
-        return tuple(p is not None for p in self.parents)
+        return tuple([p is not None for p in self.parents])
 
     def name(self) -> str:
         """PyTorch-style name of this backward node, e.g. ``MulBackward0``."""
