@@ -100,7 +100,7 @@ WORKLOADS: dict[str, Workload] = {
                 "quick": {"iters": 2000, "repeats": 1},
                 "tiny": {"iters": 3, "repeats": 1},
             },
-            scaled={"micrograd": {"full": {"iters": 1000, "repeats": 1}}},
+            scaled={"micrograd_peer": {"full": {"iters": 1000, "repeats": 1}}},
         ),
         Workload(
             "minibatch",
@@ -111,7 +111,7 @@ WORKLOADS: dict[str, Workload] = {
                 "quick": {"rows": 30000, "epochs": 1},
                 "tiny": {"rows": 64, "epochs": 1, "batches": (32,)},
             },
-            scaled={"micrograd": {"full": {"rows": 30000, "epochs": 1}}},
+            scaled={"micrograd_peer": {"full": {"rows": 30000, "epochs": 1}}},
         ),
         Workload(
             "mlp",
@@ -133,9 +133,9 @@ WORKLOADS: dict[str, Workload] = {
                 "tiny": {"lengths": (50,)},
             },
             scaled={
-                "autograd": {"full": {"lengths": (100_000,)}},
-                "mygrad": {"full": {"lengths": (100_000,)}},
-                "micrograd": {"full": {"lengths": (100_000,)}},
+                "autograd_hips": {"full": {"lengths": (100_000,)}},
+                "mygrad_peer": {"full": {"lengths": (100_000,)}},
+                "micrograd_peer": {"full": {"lengths": (100_000,)}},
             },
         ),
     ]

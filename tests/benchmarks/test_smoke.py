@@ -109,3 +109,10 @@ def test_cli_prints_tables_and_saves_json(tmp_path, capsys):
 def test_unknown_workload_is_a_clear_error():
     with pytest.raises(SystemExit, match="unknown workload"):
         bench_run.main(["--tiny", "--only", "nonsense", "--peers", "numpy_hand"])
+
+
+def test_scaled_sizes_name_real_frameworks_and_modes():
+    for wl in W.WORKLOADS.values():
+        assert set(wl.scaled) <= set(PEERS), wl.name
+        for modes in wl.scaled.values():
+            assert set(modes) <= set(wl.sizes), wl.name
