@@ -144,8 +144,10 @@ def _deep_child(peer_name: str, n: int, repeats: int, traced: bool) -> dict:
         del state
         gc.collect()
         after = harness.rss()
-        if not np.allclose(np.asarray(grad, dtype=np.float64), expected, rtol=1e-3):
-            raise AssertionError(f"deep: gradient {grad}, expected {expected}")
+        got = np.asarray(grad, dtype=np.float64)
+        exact = DEEP_FACTOR**n  # a framework may round once (float64 inside), not n times
+        if not (np.allclose(got, expected, rtol=1e-4) or np.allclose(got, exact, rtol=1e-4)):
+            raise AssertionError(f"deep: gradient {grad}, expected {expected} or {exact}")
         fwd_times.append(mid - start)
         bwd_times.append(end - mid)
         if i == 0 and base is not None:
@@ -169,7 +171,7 @@ def _deep_child(peer_name: str, n: int, repeats: int, traced: bool) -> dict:
 
 def _run_deep(peer_name: str, mode: str, verbose: bool) -> dict[str, dict]:
     workload = WORKLOADS["deep"]
-    params, scaled = params_for(workload, peer_name, mode)
+    params, _ = params_for(workload, peer_name, mode)  # scaled = fewer lengths
     _, missing = _load_peer(peer_name)
     results = {}
     for n in workload.sizes[mode]["lengths"]:
@@ -194,8 +196,6 @@ def _run_deep(peer_name: str, mode: str, verbose: bool) -> dict[str, dict]:
             if verbose:
                 print(proc.stderr, file=sys.stderr)
             results[row] = {"error": err[:70]}
-        if scaled and "value" in results[row]:
-            results[row]["note"] = "scaled down"
     return results
 
 
