@@ -33,3 +33,16 @@ def test_switch_is_restored():
     with keep_intermediates():
         assert STATE.keep_intermediates
     assert not STATE.keep_intermediates
+
+
+def test_save_inputs_keeps_call_arguments_only_inside_the_block():
+    import tinygrad_lite as tl
+    from tinygrad_lite.autograd.graph import save_inputs
+
+    w = tl.tensor([2.0], requires_grad=True)
+    y = tl.tensor([5.0])
+    with save_inputs():
+        inside = w - y
+    outside = w - y
+    assert inside.grad_fn.inputs[0] is w and inside.grad_fn.inputs[1] is y
+    assert "inputs" not in outside.grad_fn.__dict__

@@ -307,6 +307,8 @@ def _apply(fn: Any, args: tuple) -> Any:
     node.version = version
     if node.saved:
         node._record_saved(args, arrays, version)
+    if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
+        node.inputs = args
     if STATE.anomaly:
         from .anomaly import on_forward  # imported only in anomaly mode
 

@@ -32,6 +32,7 @@ class _State(threading.local):
     anomaly = False
     anomaly_check_nan = True
     keep_intermediates = False
+    save_inputs = False
 
 
 STATE = _State()

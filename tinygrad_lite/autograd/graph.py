@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .grad_mode import STATE
 
-__all__ = ["keep_intermediates"]
+__all__ = ["keep_intermediates", "save_inputs"]
 
 
 class keep_intermediates:
@@ -19,3 +19,17 @@ class keep_intermediates:
 
     def __exit__(self, *exc: object) -> None:
         STATE.keep_intermediates = self._prev
+
+
+class save_inputs:
+    """Inside this block every recorded node also keeps the arguments it was called with
+    (``node.inputs``: Tensors, constants, dims), so tools can show data tensors that need
+    no gradient. Costs memory (they live as long as the graph); per thread."""
+
+    def __enter__(self) -> save_inputs:
+        self._prev = STATE.save_inputs
+        STATE.save_inputs = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.save_inputs = self._prev

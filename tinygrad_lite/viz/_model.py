@@ -6,7 +6,8 @@ parameters, data inputs, constants, intermediate results, outputs), with names
 (``m``, ``fc1.weight``, ``v3``...), values and gradients where the engine still has them,
 fan-out counts, and the Module each op was recorded in (from ``Module._seq_span``).
 
-``record()`` is an optional context manager: inside it, each recorded node also remembers
+``record()`` (``autograd.graph.save_inputs()``) is an optional context manager: inside it,
+each recorded node also remembers
 the raw arguments it was called with, so constant inputs that need no gradient (data ``y``
 in ``pred - y``) can be shown by value and by name. Without it, constants are recovered
 from what the op saved for backward where possible, else shown as ``?``.
@@ -14,15 +15,13 @@ from what the op saved for backward where possible, else shown as ``?``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from ..autograd import function as _function
 from ..autograd.engine import tape as _tape
 from ..autograd.function import FREED, Node
+from ..autograd.graph import save_inputs
 from ..tensor import Tensor
 from ._labels import fmt_array, op_name
 
@@ -113,25 +112,11 @@ class GraphModel:
         return self.values[("node", id(node))]
 
 
-@contextmanager
-def record() -> Iterator[None]:
-    """Inside this block every recorded op also keeps its raw arguments (``node.viz_args``),
-    so drawings and tapes can show constant inputs by value and name. Teaching only: it
-    slows every op down a little and keeps the constants alive as long as the graph."""
-    original = _function._apply
-
-    def recording_apply(fn: Any, args: tuple) -> Any:
-        out = original(fn, args)
-        node = getattr(out, "grad_fn", None)
-        if type(node) is Node and node.fn is fn and "viz_args" not in node.__dict__:
-            node.viz_args = args
-        return out
-
-    _function._apply = recording_apply
-    try:
-        yield
-    finally:
-        _function._apply = original
+def record() -> save_inputs:
+    """Inside this block every recorded op also keeps its arguments (``node.inputs``), so
+    drawings and tapes can show constant inputs (data tensors) by value and name. Teaching
+    only: the constants stay alive as long as the graph."""
+    return save_inputs()
 
 
 def named_params(params: Any) -> tuple[dict[str, Any], Any]:
@@ -215,7 +200,7 @@ def _saved_input(node: Node, i: int) -> Any:
 
 def _tensor_positions(node: Node) -> list[int]:
     """Which arguments of the op are tensors (as opposed to options such as ``dim``)."""
-    args = node.__dict__.get("viz_args")
+    args = node.__dict__.get("inputs")
     fn = node.fn
     n = len(node.parents)
     if fn.__name__ == "Cat" and fn.array_mode:
@@ -323,7 +308,7 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
         return v
 
     for index, node in enumerate(_tape(outs)):
-        recorded = node.__dict__.get("viz_args")
+        recorded = node.__dict__.get("inputs")
         args: list = []
         for i in _tensor_positions(node):
             parent = node.parents[i] if i < len(node.parents) else None
