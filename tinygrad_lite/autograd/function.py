@@ -191,6 +191,56 @@ def _input_index(array: np.ndarray, args: tuple) -> int | None:
     return None
 
 
+def _apply(fn: Any, *args: Any) -> Any:
+    """``fn.apply(*args)``: run ``forward`` and, if grad is enabled and an input requires
+    grad, record one Node on the tape; return the output Tensor. (The hot path.)"""
+    arrays = []
+    parents = []
+    requires = False
+    for a in args:
+        if isinstance(a, Tensor):
+            arrays.append(a._array)
+            if a._rg:
+                requires = True
+                parents.append(a.grad_fn or a)
+                continue
+        else:
+            arrays.append(a)
+        parents.append(None)
+    node = Node(fn, tuple(parents), _next_seq())
+    if fn.array_mode:
+        try:
+            out = fn.forward(node, *arrays)
+        except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
+            raise forward_error(fn.__name__.lower(), arrays, e) from e
+        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            raw, out = out, np.asarray(out)
+            if node.saved:
+                node.saved = tuple(out if s is raw else s for s in node.saved)
+        version = args[0]._version if fn.is_view else [0]
+    else:
+        out = _forward_with_tensors(fn, node, args)
+        version = [0]
+    if not requires or not STATE.grad_enabled:
+        return Tensor._make(out, None, False, version)
+    node.out = out
+    node.shape = out.shape
+    node.version = version
+    saved = node.saved
+    if saved:
+        if len(saved) == 1 and saved[0] is out:  # the usual case for exp, tanh, sigmoid, ...
+            node.saved_info = ((-1, version, version[0]),)
+        else:
+            node._record_saved(args, arrays, version)
+    if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
+        node.inputs = args
+    if STATE.anomaly:
+        from .anomaly import on_forward  # imported only in anomaly mode
+
+        on_forward(node, out, arrays)
+    return Tensor._make(out, node, True, version)
+
+
 FunctionCtx = Node  # PyTorch's name for the ctx type
 
 
@@ -212,10 +262,8 @@ class Function:
     def backward(ctx: Node, *grad_outputs: Any) -> Any:
         raise NotImplementedError("subclasses of Function must define a static backward(ctx, grad)")
 
-    @classmethod
-    def apply(cls, *args: Any) -> Any:
-        """Run ``forward`` and, if any input requires grad, record a node on the tape."""
-        return _apply(cls, args)
+    # ``MyFn.apply(*args)``: run forward, record a Node if needed (see ``_apply`` above).
+    apply = classmethod(_apply)
 
     @classmethod
     def vjp(cls, ctx: Node, grad: Any) -> tuple:
@@ -265,55 +313,6 @@ class Primitive(Function):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.vjp = cls.backward  # the engine calls backward directly: no wrapping needed
-
-    @classmethod
-    def apply(cls, *args: Any) -> Any:
-        return _apply(cls, args)
-
-
-def _apply(fn: Any, args: tuple) -> Any:
-    """Forward ``fn`` on ``args`` and record one Node if grad is needed (the hot path)."""
-    arrays = []
-    parents = []
-    requires = False
-    for a in args:
-        if isinstance(a, Tensor):
-            arrays.append(a._array)
-            if a._rg:
-                requires = True
-                parents.append(a.grad_fn or a)
-                continue
-        else:
-            arrays.append(a)
-        parents.append(None)
-    node = Node(fn, tuple(parents), _next_seq())
-    if fn.array_mode:
-        try:
-            out = fn.forward(node, *arrays)
-        except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
-            raise forward_error(fn.__name__.lower(), arrays, e) from e
-        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
-            raw, out = out, np.asarray(out)
-            if node.saved:
-                node.saved = tuple(out if s is raw else s for s in node.saved)
-        version = args[0]._version if fn.is_view else [0]
-    else:
-        out = _forward_with_tensors(fn, node, args)
-        version = [0]
-    if not requires or not STATE.grad_enabled:
-        return Tensor._make(out, None, False, version)
-    node.out = out
-    node.shape = out.shape
-    node.version = version
-    if node.saved:
-        node._record_saved(args, arrays, version)
-    if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
-        node.inputs = args
-    if STATE.anomaly:
-        from .anomaly import on_forward  # imported only in anomaly mode
-
-        on_forward(node, out, arrays)
-    return Tensor._make(out, node, True, version)
 
 
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
