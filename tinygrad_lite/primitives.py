@@ -664,10 +664,12 @@ def _prod_of_others_tensor(x: Any, dim: Any) -> Any:
 class Amax(Primitive):
     """f(x) = max of x over dim; ties share the gradient evenly"""
 
-    @staticmethod
-    def forward(ctx: Ctx, x, dim, keepdim):
+    reduce = staticmethod(np.max)
+
+    @classmethod
+    def forward(cls, ctx: Ctx, x, dim, keepdim):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        out = x.max(axis=dim, keepdims=True)
+        out = cls.reduce(x, axis=dim, keepdims=True)
         hit = x == out
         ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
         return out if keepdim else np.squeeze(out, axis=dim)
@@ -678,21 +680,10 @@ class Amax(Primitive):
         return _unreduce(g, ctx) * share, None, None
 
 
-class Amin(Primitive):
-    """f(x) = min of x over dim; ties share the gradient evenly"""
+class Amin(Amax):
+    """f(x) = min of x over dim; ties share the gradient evenly (Amax with np.min)"""
 
-    @staticmethod
-    def forward(ctx: Ctx, x, dim, keepdim):
-        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        out = x.min(axis=dim, keepdims=True)
-        hit = x == out
-        ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
-        return out if keepdim else np.squeeze(out, axis=dim)
-
-    @staticmethod
-    def backward(ctx: Ctx, g):
-        (share,) = ctx.saved_tensors
-        return _unreduce(g, ctx) * share, None, None
+    reduce = staticmethod(np.min)
 
 
 class LogSoftmax(Primitive):
