@@ -353,3 +353,16 @@ def test_cat_skips_legacy_empty_1d_tensors():
     out.sum().backward()
     assert x.grad.tolist() == [[1.0, 1.0]]
     assert tl.cat([tl.zeros(0), tl.zeros(0)]).shape == (0,)
+
+
+def test_trace_and_diag_methods_match_numpy_and_gradcheck():
+    import numpy as np
+
+    import tinygrad_lite as tl
+    from tinygrad_lite.autograd import gradcheck
+
+    a = np.arange(12.0).reshape(3, 4)
+    x = tl.tensor(a, requires_grad=True)
+    assert x.trace().item() == np.trace(a)
+    np.testing.assert_array_equal(x.diag().numpy(), np.diag(a))
+    assert gradcheck(lambda t: t.trace(), [tl.tensor(a, dtype=tl.float64, requires_grad=True)])

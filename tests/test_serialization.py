@@ -355,3 +355,11 @@ def test_saved_file_gets_ordinary_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert (tmp_path / "ck").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_text_file_is_reported_as_not_an_archive_not_as_pickle(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\nworld\n")
+    with pytest.raises(CheckpointError, match="not a .npz archive") as info:
+        tg.load(path)
+    assert "pickled" not in str(info.value)

@@ -166,6 +166,22 @@ def _bad(where: str, what: str) -> CheckpointError:
     return CheckpointError(f"load: {where} is not a valid tinygrad_lite checkpoint: {what}")
 
 
+def _not_npz_reason(f: Any) -> str:
+    """Why NumPy refused a file that is no .npz: pickled data (refused), or something else."""
+    try:
+        if hasattr(f, "seek"):
+            f.seek(0)
+            head = f.read(2)
+        else:
+            with open(f, "rb") as fh:
+                head = fh.read(2)
+    except OSError:
+        head = b""
+    if head[:1] == b"\x80":  # the opcode every pickle (protocol 2+) starts with
+        return "it holds pickled data (refused: loading it could run code)"
+    return f"it is not a .npz archive (it starts with {head!r}, where a .npz starts with b'PK')"
+
+
 def _read_archive(f: Any, where: str) -> tuple[dict, dict[str, np.ndarray]]:
     """The manifest and all arrays of the archive; any failure becomes ``CheckpointError``."""
     try:
@@ -174,7 +190,7 @@ def _read_archive(f: Any, where: str) -> tuple[dict, dict[str, np.ndarray]]:
         raise
     except ValueError as e:
         if "pickle" in str(e):
-            raise _bad(where, "it holds pickled data (refused: loading it could run code)") from e
+            raise _bad(where, _not_npz_reason(f)) from e
         raise _bad(where, f"not a NumPy .npz archive ({e})") from e
     except Exception as e:  # EOFError, BadZipFile, OSError, NotImplementedError, ...
         raise _bad(where, f"not a readable .npz archive ({type(e).__name__}: {e})") from e

@@ -557,6 +557,13 @@ class Tensor:
     def outer(self, other: Tensor) -> Tensor:
         return ops.outer(self, other)
 
+    def diag(self) -> Tensor:
+        return ops.diag(self)
+
+    def trace(self) -> Tensor:
+        """Sum of the main diagonal of a 2-D tensor."""
+        return ops.trace(self)
+
     def neg(self) -> Tensor:
         return Neg.apply(self)
 

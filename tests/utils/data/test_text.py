@@ -77,3 +77,10 @@ def test_header_only_gives_empty_table(tmp_path):
     f.write_text("a b\n")
     names, table = load_text(f)
     assert names == ["a", "b"] and table.shape == (0, 2)
+
+
+def test_binary_file_is_a_clear_value_error(tmp_path):
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"\x00\xff\xfe\x00binary")
+    with pytest.raises(ValueError, match=r"data\.bin: not a text file"):
+        load_text(path)

@@ -48,7 +48,13 @@ def load_text(
     """
     name = os.fspath(path)
     with open(name, encoding="utf-8") as f:
-        lines = [(n, line.strip()) for n, line in enumerate(f, start=1)]
+        try:
+            lines = [(n, line.strip()) for n, line in enumerate(f, start=1)]
+        except UnicodeDecodeError as e:
+            raise ValueError(
+                f"{name}: not a text file ({e.reason} at byte {e.start}); expected a header "
+                "line of column names, then rows of numbers"
+            ) from None
     lines = [(n, s) for n, s in lines if s and not s.startswith("#")]
     if not lines:
         raise ValueError(
