@@ -30,7 +30,23 @@ def _renumber(container: Module) -> None:
     container.__dict__["_modules"] = {str(i): m for i, m in enumerate(container._modules.values())}
 
 
-class Sequential(Module):
+class _NumberedModules(Module):
+    """What Sequential and ModuleList share: submodules kept in order, numbered from 0."""
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules)
+        for key in keys[idx] if isinstance(idx, slice) else [keys[_index(self, idx)]]:
+            del self._modules[key]
+        _renumber(self)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Sequential(_NumberedModules):
     """Modules applied one after another: ``Sequential(Linear(2, 4), ReLU(), Linear(4, 1))``
     or ``Sequential(OrderedDict(name=module, ...))``. Indexable (ints and slices), len-able."""
 
@@ -56,18 +72,6 @@ class Sequential(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         key = list(self._modules)[_index(self, idx)]
         self.add_module(key, module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)
-        for key in keys[idx] if isinstance(idx, slice) else [keys[_index(self, idx)]]:
-            del self._modules[key]
-        _renumber(self)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
 
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
@@ -105,7 +109,7 @@ class Sequential(Module):
         return v
 
 
-class ModuleList(Module):
+class ModuleList(_NumberedModules):
     """A list of modules (registered as children "0", "1", ...); has no ``forward``."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -120,18 +124,6 @@ class ModuleList(Module):
 
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(str(_index(self, idx)), module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)
-        for key in keys[idx] if isinstance(idx, slice) else [keys[_index(self, idx)]]:
-            del self._modules[key]
-        _renumber(self)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
