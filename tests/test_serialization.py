@@ -363,3 +363,22 @@ def test_a_text_file_is_reported_as_not_an_archive_not_as_pickle(tmp_path):
     with pytest.raises(CheckpointError, match="not a .npz archive") as info:
         tg.load(path)
     assert "pickled" not in str(info.value)
+
+
+def test_save_removes_temp_files_of_killed_writers_but_not_of_live_ones(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a finished process: its pid no longer exists
+    target = tmp_path / "model.npz"
+    orphan = tmp_path / f".model.npz.{dead.pid}-abc.tmp"
+    live = tmp_path / f".model.npz.{os.getppid()}-def.tmp"  # the parent process is alive
+    other = tmp_path / f".other.npz.{dead.pid}-abc.tmp"  # another target's temp file
+    for p in (orphan, live, other):
+        p.write_bytes(b"half-written")
+    tg.save({"w": tg.ones(2)}, target)
+    assert not orphan.exists()
+    assert live.exists() and other.exists()
+    assert tg.load(target)["w"].tolist() == [1.0, 1.0]
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".model.npz") and p != live.name]

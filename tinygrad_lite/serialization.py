@@ -128,6 +128,37 @@ def save(obj: Any, f: str | os.PathLike | Any) -> None:
             pass
         raise
     _fsync_dir(directory)
+    _remove_orphaned_temps(directory, os.path.basename(target))
+
+
+def _remove_orphaned_temps(directory: str, base: str) -> None:
+    """Delete temporary files of earlier saves to the same target whose writer process no
+    longer exists (it was killed mid-save). A live writer's file is left alone."""
+    prefix, suffix = f".{base}.", ".tmp"
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(suffix)):
+            continue
+        pid_text = name[len(prefix) : -len(suffix)].partition("-")[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        try:
+            os.unlink(os.path.join(directory, name))
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (owned by someone else) or cannot tell: keep its file
+    return True
 
 
 def _create_temp(directory: str, base: str) -> tuple[int, str]:
@@ -135,7 +166,7 @@ def _create_temp(directory: str, base: str) -> tuple[int, str]:
     (0o666 minus the umask; ``tempfile.mkstemp`` would make it private, 0o600)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        tmp = os.path.join(directory, f".{base}.{os.urandom(6).hex()}.tmp")
+        tmp = os.path.join(directory, f".{base}.{os.getpid()}-{os.urandom(6).hex()}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
