@@ -664,15 +664,9 @@ def _prod_of_others_tensor(x: Any, dim: Any) -> Any:
 class Amax(Primitive):
     """f(x) = max of x over dim; ties share the gradient evenly"""
 
-    reduce = staticmethod(np.max)
-
-    @classmethod
-    def forward(cls, ctx: Ctx, x, dim, keepdim):
-        ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        out = cls.reduce(x, axis=dim, keepdims=True)
-        hit = x == out
-        ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
-        return out if keepdim else np.squeeze(out, axis=dim)
+    @staticmethod
+    def forward(ctx: Ctx, x, dim, keepdim):
+        return _extremum(ctx, x, dim, keepdim, np.max)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -680,10 +674,26 @@ class Amax(Primitive):
         return _unreduce(g, ctx) * share, None, None
 
 
-class Amin(Amax):
-    """f(x) = min of x over dim; ties share the gradient evenly (Amax with np.min)"""
+class Amin(Primitive):
+    """f(x) = min of x over dim; ties share the gradient evenly"""
 
-    reduce = staticmethod(np.min)
+    @staticmethod
+    def forward(ctx: Ctx, x, dim, keepdim):
+        return _extremum(ctx, x, dim, keepdim, np.min)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        (share,) = ctx.saved_tensors
+        return _unreduce(g, ctx) * share, None, None
+
+
+def _extremum(ctx: Ctx, x: np.ndarray, dim: Any, keepdim: bool, reduce: Any) -> np.ndarray:
+    """Forward of Amax/Amin: the extreme value, saving each element's share of the gradient."""
+    ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+    out = reduce(x, axis=dim, keepdims=True)
+    hit = x == out
+    ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
+    return out if keepdim else np.squeeze(out, axis=dim)
 
 
 class LogSoftmax(Primitive):
