@@ -87,6 +87,8 @@ def _widened(out: Any, x: Any, y: Any) -> bool:
 
 def promote(out: Any, x: Any, y: Any) -> Any:
     """``out`` with PyTorch's result dtype: float64 only if a float64 array was an operand."""
+    if out.dtype is not _F64:  # the usual case (nothing widened): no further call
+        return out
     return out.astype(_dt.get_default_dtype().numpy) if _widened(out, x, y) else out
 
 
@@ -100,7 +102,7 @@ def as_float(a: Any, dtype: np.dtype) -> Any:
 
 def _promote_saved(out: Any, x: Any, y: Any) -> tuple:
     """``(out, x, y)`` after ``promote``, with the operands a backward multiplies by converted."""
-    if not _widened(out, x, y):
+    if out.dtype is not _F64 or not _widened(out, x, y):
         return out, x, y
     dtype = _dt.get_default_dtype().numpy
     return out.astype(dtype), as_float(x, dtype), as_float(y, dtype)

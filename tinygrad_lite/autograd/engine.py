@@ -115,8 +115,10 @@ def run_backward(
             for parent, ig in zip(node.parents, input_grads):
                 if parent is None or ig is None:
                     continue
-                if ig.shape != parent.shape:
-                    ig = sum_to(ig, parent.shape)
+                # (a leaf's shape read from its array: skips the Tensor.shape property call)
+                shape = parent.shape if type(parent) is Node else parent._array.shape
+                if ig.shape != shape:
+                    ig = sum_to(ig, shape)
                 old = get(parent)
                 grads[parent] = ig if old is None else old + ig
     finally:
