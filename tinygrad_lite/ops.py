@@ -111,9 +111,9 @@ def norm_dims(ndim: int, dim: Any, op: str = "reduction") -> Any:
 
 def _count(shape: tuple, dim: Any) -> int:
     if dim is None:
-        return _int(np.prod(shape, dtype=np.int64))
+        return math.prod(shape)
     dims = dim if isinstance(dim, tuple) else (dim,)
-    return _int(np.prod([shape[d] for d in dims], dtype=np.int64))
+    return math.prod([shape[d] for d in dims])
 
 
 def _require_float(x: Any, op: str) -> None:

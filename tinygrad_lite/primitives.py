@@ -196,13 +196,14 @@ class Pow(Primitive):
     def backward(ctx: Ctx, g):
         x, y, out = ctx.saved_tensors
         gx = gy = None
-        if ctx.needs_input_grad[0]:
+        need = ctx.needs_input_grad
+        if need[0]:
             y_zero = values(y) == 0
             if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
                 gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
             else:
                 gx = g * y * x ** (y - 1)
-        if ctx.needs_input_grad[1]:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
+        if need[1]:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
             zero_base = (values(x) == 0) & (values(y) >= 0)
             gy = select(zero_base, 0.0, g * out * np.log(select(zero_base, 1.0, x)))
         return gx, gy

@@ -216,7 +216,7 @@ def _apply(fn: Any, *args: Any) -> Any:
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             raw, out = out, np.asarray(out)
             if node.saved:
-                node.saved = tuple(out if s is raw else s for s in node.saved)
+                node.saved = tuple([out if s is raw else s for s in node.saved])
         version = args[0]._version if fn.is_view else [0]
     else:
         out = _forward_with_tensors(fn, node, args)
