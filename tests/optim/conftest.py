@@ -51,22 +51,16 @@ class Problem:
         return [dict(opts, params=[p]) for p, opts in zip(params, group_opts)]
 
     def run_ours(self, cls, kwargs, steps=20, group_opts=None, sign=1.0):
-        params = [tg.nn.Parameter(tg.tensor(a.copy())) for a in self.init]
-        A = [tg.tensor(a) for a in self.A]
-        c = [tg.tensor(a) for a in self.c]
-        opt = cls(self.groups(params, group_opts), **kwargs)
-        out = []
-        for _ in range(steps):
-            opt.zero_grad()
-            objective(params, A, c, sign).backward()
-            opt.step()
-            out.append([p.detach().numpy().copy() for p in params])
-        return out
+        return self.run_with(tg, cls, kwargs, steps, group_opts, sign)
 
     def run_torch(self, torch, cls, kwargs, steps=20, group_opts=None, sign=1.0):
-        params = [torch.nn.Parameter(torch.tensor(a.copy())) for a in self.init]
-        A = [torch.tensor(a) for a in self.A]
-        c = [torch.tensor(a) for a in self.c]
+        return self.run_with(torch, cls, kwargs, steps, group_opts, sign)
+
+    def run_with(self, lib, cls, kwargs, steps, group_opts, sign):
+        """The same training loop for either library (``tinygrad_lite`` or ``torch``)."""
+        params = [lib.nn.Parameter(lib.tensor(a.copy())) for a in self.init]
+        A = [lib.tensor(a) for a in self.A]
+        c = [lib.tensor(a) for a in self.c]
         opt = cls(self.groups(params, group_opts), **kwargs)
         out = []
         for _ in range(steps):
