@@ -128,12 +128,17 @@ def _require_float(x: Any, op: str) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+def scaled(other: Any, alpha: Any) -> Any:
+    """``alpha * other`` for the ``alpha=`` argument of add/sub (no op when alpha is 1)."""
+    return other if alpha == 1 else other * alpha
+
+
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Any:
-    return Add.apply(input, other if alpha == 1 else other * alpha)
+    return Add.apply(input, scaled(other, alpha))
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Any:
-    return Sub.apply(input, other if alpha == 1 else other * alpha)
+    return Sub.apply(input, scaled(other, alpha))
 
 
 subtract = sub

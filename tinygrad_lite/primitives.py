@@ -78,16 +78,16 @@ def _widened(out: Any, x: Any, y: Any) -> bool:
     """True if NumPy made ``out`` float64 although no float64 array was an operand.
 
     NumPy widens int + float, and float32 + ``np.float64(2)``, to float64; PyTorch gives the
-    default float dtype (float32) instead. One dtype comparison when nothing needs fixing.
+    default float dtype (float32) instead. The first comparison settles the usual case.
     """
-    if out.dtype is not _F64 or type(x) is np.ndarray and x.dtype is _F64:
-        return False
-    return not (type(y) is np.ndarray and y.dtype is _F64)
+    return out.dtype is _F64 and not (
+        type(x) is np.ndarray and x.dtype is _F64 or type(y) is np.ndarray and y.dtype is _F64
+    )
 
 
 def promote(out: Any, x: Any, y: Any) -> Any:
     """``out`` with PyTorch's result dtype: float64 only if a float64 array was an operand."""
-    if out.dtype is not _F64:  # the usual case (nothing widened): no further call
+    if out.dtype is not _F64:  # the usual case, checked here to save a call per op
         return out
     return out.astype(_dt.get_default_dtype().numpy) if _widened(out, x, y) else out
 
@@ -102,7 +102,7 @@ def as_float(a: Any, dtype: np.dtype) -> Any:
 
 def _promote_saved(out: Any, x: Any, y: Any) -> tuple:
     """``(out, x, y)`` after ``promote``, with the operands a backward multiplies by converted."""
-    if out.dtype is not _F64 or not _widened(out, x, y):
+    if not _widened(out, x, y):
         return out, x, y
     dtype = _dt.get_default_dtype().numpy
     return out.astype(dtype), as_float(x, dtype), as_float(y, dtype)

@@ -72,12 +72,15 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
-        array = np.array(data, dtype=_dt.get_default_dtype().numpy)
+        self._init_leaf(np.array(data, dtype=_dt.get_default_dtype().numpy), None, requires_grad)
+
+    def _init_leaf(self, array: np.ndarray, version: Any, requires_grad: bool) -> None:
+        """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
         self._array = array
         self._rg = False
         self.grad = None
         self.grad_fn = None
-        self._version = [0]
+        self._version = version or [0]
         self._hooks = None
         if requires_grad:
             self.requires_grad_(True)
@@ -528,10 +531,10 @@ class Tensor:
 
     # ------------------------------------------------------------------ math (methods)
     def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return Add.apply(self, other if alpha == 1 else other * alpha)
+        return ops.add(self, other, alpha=alpha)
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return Sub.apply(self, other if alpha == 1 else other * alpha)
+        return ops.sub(self, other, alpha=alpha)
 
     def mul(self, other: Any) -> Tensor:
         return Mul.apply(self, other)
@@ -820,10 +823,10 @@ class Tensor:
     # Rules (as PyTorch): on a leaf that requires grad only under no_grad; a change to a
     # tensor that some node saved for backward makes that backward raise (version counter).
     def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return ops.inplace(self, Add, other if alpha == 1 else other * alpha, "add_")
+        return ops.inplace(self, Add, ops.scaled(other, alpha), "add_")
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return ops.inplace(self, Sub, other if alpha == 1 else other * alpha, "sub_")
+        return ops.inplace(self, Sub, ops.scaled(other, alpha), "sub_")
 
     def mul_(self, other: Any) -> Tensor:
         return ops.inplace(self, Mul, other, "mul_")

@@ -135,9 +135,9 @@ def run_backward(
                 g = Tensor._make(g, None, False)
             result.append(g)
         return result
-    only = None if wanted is None else set(id(k) for k in wanted)
+    only = None if wanted is None else set(wanted)  # Tensors hash by identity
     for leaf, g in grads.items():
-        if only is not None and id(leaf) not in only:
+        if only is not None and leaf not in only:
             continue
         _accumulate_leaf(leaf, g, create_graph)
     return None

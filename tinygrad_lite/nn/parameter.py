@@ -26,14 +26,7 @@ class Parameter(Tensor):
             array = data._array
         else:
             array = np.asarray(data)
-        self._array = array
-        self._rg = False
-        self.grad = None
-        self.grad_fn = None
-        self._version = data._version if isinstance(data, Tensor) else [0]
-        self._hooks = None
-        if requires_grad:
-            self.requires_grad_(True)
+        self._init_leaf(array, data._version if isinstance(data, Tensor) else None, requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
