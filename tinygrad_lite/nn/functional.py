@@ -274,6 +274,24 @@ def _weighted(loss: Tensor, weight: Any, reduction: str, mean_by_weight: bool) -
 # ---------------------------------------------------------------------------------------
 
 
+def _pointwise(
+    name: str,
+    input: Tensor,
+    target: Any,
+    of_difference: Any,
+    reduction: str,
+    weight: Tensor | None,
+    by_weight: bool = True,
+) -> Tensor:
+    """``of_difference(input - target)`` per element, optionally weighted, then reduced."""
+    target = _as_tensor(target)
+    _check_pointwise(input, target, name)
+    loss = of_difference(input - target)
+    if weight is not None:
+        return _weighted(loss, weight, reduction, mean_by_weight=by_weight)
+    return _reduce(loss, reduction)
+
+
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -283,14 +301,8 @@ def mse_loss(
     weight: Tensor | None = None,
 ) -> Tensor:
     """Mean squared error: mean((input - target)²) (or sum / per element)."""
-    target = _as_tensor(target)
-    _check_pointwise(input, target, "mse_loss")
     reduction = _reduction(size_average, reduce, reduction, "mse_loss")
-    diff = input - target
-    loss = diff * diff
-    if weight is not None:
-        return _weighted(loss, weight, reduction, mean_by_weight=True)
-    return _reduce(loss, reduction)
+    return _pointwise("mse_loss", input, target, lambda d: d * d, reduction, weight)
 
 
 def l1_loss(
@@ -302,13 +314,8 @@ def l1_loss(
     weight: Tensor | None = None,
 ) -> Tensor:
     """Mean absolute error: mean(|input - target|) (gradient 0 where they are equal)."""
-    target = _as_tensor(target)
-    _check_pointwise(input, target, "l1_loss")
     reduction = _reduction(size_average, reduce, reduction, "l1_loss")
-    loss = (input - target).abs()
-    if weight is not None:
-        return _weighted(loss, weight, reduction, mean_by_weight=True)
-    return _reduce(loss, reduction)
+    return _pointwise("l1_loss", input, target, lambda d: d.abs(), reduction, weight)
 
 
 def huber_loss(
@@ -319,19 +326,17 @@ def huber_loss(
     weight: Tensor | None = None,
 ) -> Tensor:
     """½d² where |d| < delta, else delta·(|d| - ½delta), with d = input - target."""
-    target = _as_tensor(target)
-    _check_pointwise(input, target, "huber_loss")
     reduction = _reduction(None, None, reduction, "huber_loss")
     if delta <= 0:
         raise RuntimeError(
             f"huber_loss does not support non-positive values for delta, got {delta}"
         )
-    d = input - target
-    small = np.abs(d._array) < delta
-    loss = Where.apply(small, 0.5 * d * d, delta * (d.abs() - 0.5 * delta))
-    if weight is not None:
-        return _weighted(loss, weight, reduction, mean_by_weight=False)
-    return _reduce(loss, reduction)
+
+    def huber(d: Tensor) -> Tensor:
+        small = np.abs(d._array) < delta
+        return Where.apply(small, 0.5 * d * d, delta * (d.abs() - 0.5 * delta))
+
+    return _pointwise("huber_loss", input, target, huber, reduction, weight, by_weight=False)
 
 
 def smooth_l1_loss(
@@ -343,17 +348,17 @@ def smooth_l1_loss(
     beta: float = 1.0,
 ) -> Tensor:
     """½d²/beta where |d| < beta, else |d| - ½beta (Huber loss divided by beta)."""
-    target = _as_tensor(target)
-    _check_pointwise(input, target, "smooth_l1_loss")
     reduction = _reduction(size_average, reduce, reduction, "smooth_l1_loss")
     if beta < 0:
         raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got {beta}")
-    d = input - target
-    if beta == 0:
-        return _reduce(d.abs(), reduction)
-    small = np.abs(d._array) < beta
-    loss = Where.apply(small, (0.5 / beta) * d * d, d.abs() - 0.5 * beta)
-    return _reduce(loss, reduction)
+
+    def smooth_l1(d: Tensor) -> Tensor:
+        if beta == 0:
+            return d.abs()
+        small = np.abs(d._array) < beta
+        return Where.apply(small, (0.5 / beta) * d * d, d.abs() - 0.5 * beta)
+
+    return _pointwise("smooth_l1_loss", input, target, smooth_l1, reduction, None)
 
 
 # ---------------------------------------------------------------------------------------
