@@ -9,6 +9,8 @@ import autograd.numpy as anp
 import numpy as np
 from autograd import grad, make_vjp
 
+from . import mlp_start
+
 DEEP_FACTOR = 1.0000001
 
 
@@ -69,17 +71,7 @@ def minibatch(x: np.ndarray, y: np.ndarray, batch: int, lr: float) -> Callable[[
 
 
 def mlp(X: np.ndarray, labels: np.ndarray, steps: int, batch: int, lr: float) -> Callable:
-    rng = np.random.default_rng(0)
-    k1, k2 = 1 / np.sqrt(784), 1 / np.sqrt(256)
-    params = [
-        rng.uniform(-k1, k1, (256, 784)).astype(np.float32),
-        rng.uniform(-k1, k1, 256).astype(np.float32),
-        rng.uniform(-k2, k2, (10, 256)).astype(np.float32),
-        rng.uniform(-k2, k2, 10).astype(np.float32),
-    ]
-    batches = [
-        (X[i : i + batch], labels[i : i + batch]) for i in range(0, len(X) - batch + 1, batch)
-    ]
+    params, batches = mlp_start(X, labels, batch)
 
     def loss(params, xb, yb):
         W1, b1, W2, b2 = params

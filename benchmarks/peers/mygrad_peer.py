@@ -10,6 +10,8 @@ import numpy as np
 from mygrad.nnet.activations import relu
 from mygrad.nnet.losses import softmax_crossentropy
 
+from . import mlp_start
+
 DEEP_FACTOR = 1.0000001
 
 
@@ -63,18 +65,8 @@ def minibatch(x: np.ndarray, y: np.ndarray, batch: int, lr: float) -> Callable[[
 
 
 def mlp(X: np.ndarray, labels: np.ndarray, steps: int, batch: int, lr: float) -> Callable:
-    rng = np.random.default_rng(0)
-    k1, k2 = 1 / np.sqrt(784), 1 / np.sqrt(256)
-    params = [
-        rng.uniform(-k1, k1, (256, 784)).astype(np.float32),
-        rng.uniform(-k1, k1, 256).astype(np.float32),
-        rng.uniform(-k2, k2, (10, 256)).astype(np.float32),
-        rng.uniform(-k2, k2, 10).astype(np.float32),
-    ]
+    params, batches = mlp_start(X, labels, batch)
     params = [mg.tensor(p) for p in params]
-    batches = [
-        (X[i : i + batch], labels[i : i + batch]) for i in range(0, len(X) - batch + 1, batch)
-    ]
 
     def run() -> float:
         nonlocal params

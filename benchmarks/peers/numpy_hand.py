@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import mlp_start
+
 DEEP_FACTOR = 1.0000001
 
 
@@ -73,15 +75,7 @@ def minibatch(x: np.ndarray, y: np.ndarray, batch: int, lr: float) -> Callable[[
 
 
 def mlp(X: np.ndarray, labels: np.ndarray, steps: int, batch: int, lr: float) -> Callable:
-    rng = np.random.default_rng(0)
-    k1, k2 = 1 / np.sqrt(784), 1 / np.sqrt(256)  # PyTorch's Linear init bounds
-    W1 = rng.uniform(-k1, k1, (256, 784)).astype(np.float32)
-    b1 = rng.uniform(-k1, k1, 256).astype(np.float32)
-    W2 = rng.uniform(-k2, k2, (10, 256)).astype(np.float32)
-    b2 = rng.uniform(-k2, k2, 10).astype(np.float32)
-    batches = [
-        (X[i : i + batch], labels[i : i + batch]) for i in range(0, len(X) - batch + 1, batch)
-    ]
+    (W1, b1, W2, b2), batches = mlp_start(X, labels, batch)
 
     def run() -> float:
         nonlocal W1, b1, W2, b2
