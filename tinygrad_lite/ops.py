@@ -37,6 +37,7 @@ from .primitives import (
     LogSoftmax,
     MatMul,
     Maximum,
+    Mean,
     Minimum,
     Mul,
     Permute,
@@ -475,9 +476,7 @@ def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = No
     if dtype is not None:
         input = input.to(dtype)
     _require_float(input, "mean")
-    dim = norm_dims(input.ndim, dim, "mean")
-    n = _count(input.shape, dim)
-    return Sum.apply(input, dim, keepdim) * (1.0 / n if n else np.nan)
+    return Mean.apply(input, norm_dims(input.ndim, dim, "mean"), keepdim)
 
 
 def prod(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:

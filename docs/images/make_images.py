@@ -35,7 +35,7 @@ def main() -> None:
 
     # 2. one backward step, and the whole backward pass as a GIF
     frames = trace.frames()
-    step = frames[3]
+    step = frames[2]
     viz.render(step, os.path.join(HERE, "backward_step"), "png")
     frames.gif(os.path.join(HERE, "backward.gif"), duration_ms=1800)
 

@@ -28,23 +28,23 @@ def test_one_frame_per_step_with_grads_arriving(line, parse):
     assert _grad_lines(first, parse) == ["grad 1"]  # only the output's seed
     # gradients never disappear once they arrived
     counts = [len(_grad_lines(g.source, parse)) for g in frames.graphs]
-    assert counts == sorted(counts) and counts[-1] == 10 - 2  # all but the data x, y
-    assert "step 6/6: grad m += grad v0 * x = -27" in frames.captions[-1]
+    assert counts == sorted(counts) and counts[-1] == 9 - 2  # all but the data x, y
+    assert "step 5/5: grad m += grad v0 * x = -27" in frames.captions[-1]
 
 
 def test_current_step_is_highlighted(line, parse):
     loss, names = line
     frames = viz.backward_trace(loss, names).frames()
-    nodes, _ = parse(frames[1].source)  # step 1: loss = mul(v4, 0.5) sends grad to v4
+    nodes, _ = parse(frames[1].source)  # step 1: loss = mean(v3) sends grad to v3
     hot = sorted(lab.split("\n")[0] for lab, attrs in nodes.values() if "#e03131" in attrs)
-    assert hot == ["mul(v4, 0.5)", "v4", "v5"]
+    assert hot == ["mean(v3)", "v3", "v4"]
 
 
 def test_frames_save_dot_without_graphviz(line, tmp_path):
     loss, names = line
     paths = viz.backward_trace(loss, names).frames().save(str(tmp_path), format="dot")
     assert [p.rsplit("/", 1)[1] for p in paths][:2] == ["frame_000.dot", "frame_001.dot"]
-    assert len(paths) == 7 and open(paths[0]).read().startswith("digraph")
+    assert len(paths) == 6 and open(paths[0]).read().startswith("digraph")
 
 
 @needs_dot
@@ -54,7 +54,7 @@ def test_frames_as_svg_png_and_gif(line, tmp_path):
     loss, names = line
     frames = viz.backward_trace(loss, names).frames()
     svgs = frames.save(str(tmp_path / "svg"), format="svg")
-    assert len(svgs) == 7
+    assert len(svgs) == 6
     assert all(ET.parse(p).getroot().tag.endswith("svg") for p in svgs)
     pngs = frames.save(str(tmp_path / "png"), format="png")
     assert all(open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n" for p in pngs)
@@ -62,7 +62,7 @@ def test_frames_as_svg_png_and_gif(line, tmp_path):
     data = open(gif, "rb").read()
     assert data[:6] == b"GIF89a"
     with Image.open(io.BytesIO(data)) as im:
-        assert im.n_frames == 7
+        assert im.n_frames == 6
 
 
 @needs_dot

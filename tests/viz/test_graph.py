@@ -57,13 +57,13 @@ def test_line_example_nodes_edges_and_labels(line, parse):
     loss, names = line
     viz.backward(loss)
     nodes, edges = parse(viz.draw(loss, {**names, "loss": loss}).source)
-    # 4 named leaves + 6 op results; 6 ops (mul, add, sub, pow, sum, mul by 1/2)
-    assert len(nodes) == 16
-    # each op: one edge per tensor input (2+2+2+1+1+1) and one to its result
-    assert len(edges) == 9 + 6
+    # 4 named leaves + 5 op results; 5 ops (mul, add, sub, pow, mean)
+    assert len(nodes) == 14
+    # each op: one edge per tensor input (2+2+2+1+1) and one to its result
+    assert len(edges) == 8 + 5
     ops = sorted(lab for lab, attrs in nodes.values() if "ellipse" in attrs)
-    assert ops == sorted(["mul(m, x)", "add(v0, b)", "sub(v1, y)", "pow(v2, 2)", "sum(v3)",
-                          "mul(v4, 0.5)"])  # fmt: skip
+    assert ops == sorted(["mul(m, x)", "add(v0, b)", "sub(v1, y)", "pow(v2, 2)",
+                          "mean(v3)"])  # fmt: skip
     _, m_label, m_attrs = _find(nodes, "m  (param)")
     # dL/dm = mean(2 (m x + b - y) x) = (2·3·(-2) + 2·(-7)·3) / 2 = -27 at m = b = 0
     assert "grad -27" in m_label and "data 0" in m_label

@@ -10,15 +10,15 @@ def test_line_example_tree(line):
     loss, names = line
     viz.backward(loss)
     lines = viz.as_text(loss, names).splitlines()
-    assert lines[0].startswith("v5 = mul(v4, 0.5)") and "data 29" in lines[0]
+    assert lines[0].startswith("v4 = mean(v3)") and "data 29" in lines[0]
     assert "grad 1" in lines[0]
-    assert lines[1].startswith("└─ v4 = sum(v3)")
-    assert lines[2].startswith("   └─ v3 = pow(v2, 2)")
+    assert lines[1].startswith("└─ v3 = pow(v2, 2)")
+    assert lines[2].startswith("   └─ v2 = sub(v1, y)")
     m_line = next(ln for ln in lines if "─ m " in ln)
     assert "grad -27" in m_line and "param" in m_line
     y_line = next(ln for ln in lines if "─ y " in ln)
     assert "data [-3, 7]" in y_line and "grad" not in y_line
-    assert len(lines) == 10  # 6 op results + m, x, b, y
+    assert len(lines) == 9  # 5 op results + m, x, b, y
 
 
 def test_shared_subtree_printed_once():
@@ -46,4 +46,4 @@ def test_text_tree_prints(capsys, line):
     loss, names = line
     viz.text_tree(loss, names, show_shapes=False)
     out = capsys.readouterr().out
-    assert out.startswith("v5 = mul(v4, 0.5)") and "shape" not in out
+    assert out.startswith("v4 = mean(v3)") and "shape" not in out

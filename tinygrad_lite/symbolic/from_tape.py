@@ -103,6 +103,7 @@ _OPS: dict[str, Callable[..., np.ndarray]] = {
     "Clone": lambda node, a: a,
     "Cast": lambda node, a, dtype=None: a,
     "Sum": lambda node, a, dim=None, keepdim=False: _reduce_sum(node, a),
+    "Mean": lambda node, a, dim=None, keepdim=False: _reduce_sum(node, a) / node.n,
     "Reshape": lambda node, a, shape=None: a.reshape(node.shape),
     "Expand": lambda node, a, shape=None: np.broadcast_to(a, node.shape),
     "Permute": lambda node, a, axes=None: a.transpose(node.axes),

@@ -6,9 +6,6 @@ prints each adjoint it adds: ``grad v1 += grad v3 * v2 = [...]``. The numbers co
 engine's own vector-Jacobian products (``node.fn.vjp`` and ``engine.sum_to``), so they are
 the gradients ``backward()`` gives. The trace exports to Markdown and LaTeX (one chain-rule
 line per node) and to Graphviz frames (``.frames()``, see ``frames.py``).
-
-``mean`` is not a primitive: it is recorded as ``sum`` followed by ``mul`` by ``1/n``, and the
-trace shows those two steps.
 """
 
 from __future__ import annotations
@@ -63,6 +60,7 @@ FORMULAS: dict[str, tuple[str, ...]] = {
     "Cast": ("{g}",),
     "Clone": ("{g}",),
     "Sum": ("expand({g}, {xshape})",),
+    "Mean": ("expand({g} / {n}, {xshape})",),
     "Prod": ("{g} * {out} / {x}",),
     "Amax": ("{g} at the max of {x}",),
     "Amin": ("{g} at the min of {x}",),
@@ -148,6 +146,7 @@ def _fill(template: str, step: Step, gname: str, name: Any) -> str:
     return (
         template.replace("{g}", gname).replace("{out}", name(step.out)).replace("{x}", arg(0))
         .replace("{y}", arg(1)).replace("{z}", arg(2)).replace("{xshape}", fmt_shape(shape))
+        .replace("{n}", str(step.node.__dict__.get("n", "n")))  # elements averaged by Mean
     )  # fmt: skip
 
 
