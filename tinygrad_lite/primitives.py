@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes as _dt
 from .autograd.function import Primitive
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
@@ -78,43 +77,6 @@ def cast(g: Any, dtype: np.dtype) -> Any:
     return Cast.apply(g, dtype)
 
 
-_F64 = np.dtype(np.float64)
-
-
-def _widened(out: Any, x: Any, y: Any) -> bool:
-    """True if NumPy made ``out`` float64 although no float64 array was an operand.
-
-    NumPy widens int + float, and float32 + ``np.float64(2)``, to float64; PyTorch gives the
-    default float dtype (float32) instead. The first comparison settles the usual case.
-    """
-    return out.dtype is _F64 and not (
-        type(x) is np.ndarray and x.dtype is _F64 or type(y) is np.ndarray and y.dtype is _F64
-    )
-
-
-def promote(out: Any, x: Any, y: Any) -> Any:
-    """``out`` with PyTorch's result dtype: float64 only if a float64 array was an operand."""
-    if out.dtype is not _F64:  # the usual case, checked here to save a call per op
-        return out
-    return out.astype(_dt.get_default_dtype().numpy) if _widened(out, x, y) else out
-
-
-def as_float(a: Any, dtype: np.dtype) -> Any:
-    """An integer array or NumPy scalar operand converted to ``dtype``, so that gradients
-    formed with it keep that dtype (float arrays and Python numbers are left as they are)."""
-    if type(a) is np.ndarray and a.dtype.kind == "f" or type(a) in (int, float, bool):
-        return a
-    return np.asarray(a, dtype=dtype)
-
-
-def _promote_saved(out: Any, x: Any, y: Any) -> tuple:
-    """``(out, x, y)`` after ``promote``, with the operands a backward multiplies by converted."""
-    if not _widened(out, x, y):
-        return out, x, y
-    dtype = _dt.get_default_dtype().numpy
-    return out.astype(dtype), as_float(x, dtype), as_float(y, dtype)
-
-
 def _keepdim_shape(shape: tuple, dim: Any) -> tuple:
     """``shape`` with the reduced axes ``dim`` (None = all) kept as size 1."""
     if dim is None:
@@ -139,9 +101,11 @@ def _unreduce(g: Any, ctx: Ctx) -> Any:
 class Add(Primitive):
     """f(x, y) = x + y"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        return promote(x + y, x, y)
+        return x + y
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -151,9 +115,11 @@ class Add(Primitive):
 class Sub(Primitive):
     """f(x, y) = x - y"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        return promote(x - y, x, y)
+        return x - y
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -163,11 +129,12 @@ class Sub(Primitive):
 class Mul(Primitive):
     """f(x, y) = x * y"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out, x, y = _promote_saved(x * y, x, y)
         ctx.save_for_backward(x, y)
-        return out
+        return x * y
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -178,11 +145,12 @@ class Mul(Primitive):
 class Div(Primitive):
     """f(x, y) = x / y"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out, x, y = _promote_saved(x / y, x, y)
         ctx.save_for_backward(x, y)
-        return out
+        return x / y
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -193,9 +161,11 @@ class Div(Primitive):
 class Pow(Primitive):
     """f(x, y) = x ** y"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out, x, y = _promote_saved(x**y, x, y)
+        out = x**y
         ctx.save_for_backward(x, y, out)
         return out
 
@@ -219,9 +189,11 @@ class Pow(Primitive):
 class Maximum(Primitive):
     """f(x, y) = max(x, y); a tie splits the gradient evenly"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = promote(np.maximum(x, y), x, y)
+        out = np.maximum(x, y)
         ctx.save_for_backward(((x > y) + 0.5 * (x == y)).astype(out.dtype, copy=False))
         return out
 
@@ -234,9 +206,11 @@ class Maximum(Primitive):
 class Minimum(Primitive):
     """f(x, y) = min(x, y); a tie splits the gradient evenly"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = promote(np.minimum(x, y), x, y)
+        out = np.minimum(x, y)
         ctx.save_for_backward(((x < y) + 0.5 * (x == y)).astype(out.dtype, copy=False))
         return out
 
@@ -249,11 +223,13 @@ class Minimum(Primitive):
 class Where(Primitive):
     """f(c, x, y) = x where c else y"""
 
+    promotes = True
+
     @staticmethod
     def forward(ctx: Ctx, cond, x, y):
         cond = np.asarray(cond, dtype=bool)
         ctx.save_for_backward(cond, ~cond)
-        return promote(np.where(cond, x, y), x, y)
+        return np.where(cond, x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):

@@ -85,12 +85,10 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(
-        cls, array: np.ndarray, grad_fn: Any, requires_grad: bool, version: Any = None
-    ) -> Tensor:
+    @staticmethod
+    def _make(array: np.ndarray, grad_fn: Any, requires_grad: bool, version: Any = None) -> Tensor:
         """Wrap ``array`` without copying (internal fast constructor)."""
-        t = _new(cls)
+        t = _new(Tensor)
         t._array = array
         t._rg = requires_grad
         t.grad = None
@@ -908,4 +906,5 @@ _UFUNCS: dict = {
     np.greater_equal: lambda a, b: ops.ge(a, b),
 }
 
-_function.Tensor = Tensor  # let the engine and Function build Tensors (see autograd.function)
+# let the engine and Function build Tensors (see autograd.function)
+_function.Tensor, _function._make = Tensor, Tensor._make

@@ -18,16 +18,19 @@ Nothing here imports the Tensor module (it imports us); ``Tensor`` is bound belo
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from typing import Any
 
 import numpy as np
 
+from .. import dtypes as _dt
 from .grad_mode import STATE
 
 __all__ = ["Node", "Function", "Primitive", "FunctionCtx"]
 
 Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
+_make: Any = None  # Tensor._make, bound with it
 
 _next_seq = itertools.count().__next__  # creation order; a valid topological order
 
@@ -191,9 +194,56 @@ def _input_index(array: np.ndarray, args: tuple) -> int | None:
     return None
 
 
+class _Unrecorded:
+    """The ``ctx`` a Primitive's forward gets when nothing is recorded (no input needs grad,
+    or grad mode is off): it accepts ``save_for_backward`` and attributes, and keeps nothing."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass
+
+
+UNRECORDED = _Unrecorded()
+
+
+_F64 = np.dtype(np.float64)
+
+
+def _fix_output(node: Any, out: Any, arrays: Any, promotes: bool) -> np.ndarray:
+    """``out`` as an array of PyTorch's result dtype; the values saved for backward follow.
+
+    NumPy returns scalars for 0-d results, and widens int + float, or float32 +
+    ``np.float64(2)``, to float64. PyTorch gives the default float dtype (float32) unless a
+    float64 tensor was an operand; so do we, for Primitives with ``promotes = True``.
+    """
+    raw, out = out, np.asarray(out)
+    dtype = None
+    if promotes and out.dtype is _F64:
+        if not any(type(a) is np.ndarray and a.dtype is _F64 for a in arrays):
+            dtype = _dt.get_default_dtype().numpy
+            out = out.astype(dtype)
+    if node is not UNRECORDED and node.saved:
+        node.saved = tuple([out if s is raw else _narrowed(s, dtype) for s in node.saved])
+    return out
+
+
+def _narrowed(value: Any, dtype: Any) -> Any:
+    """A saved integer or float64 array converted to ``dtype`` (None: leave all as they are),
+    so that the gradients backward forms with it have the output's dtype."""
+    if dtype is None or not isinstance(value, (np.ndarray, np.generic)):
+        return value
+    if value.dtype.kind in "iu" or value.dtype is _F64:
+        return np.asarray(value, dtype=dtype)
+    return value
+
+
 def _apply(fn: Any, *args: Any) -> Any:
     """``fn.apply(*args)``: run ``forward`` and, if grad is enabled and an input requires
-    grad, record one Node on the tape; return the output Tensor. (The hot path.)"""
+    grad, record one Node on the tape; return the output Tensor."""
     arrays = []
     parents = []
     requires = False
@@ -207,22 +257,67 @@ def _apply(fn: Any, *args: Any) -> Any:
         else:
             arrays.append(a)
         parents.append(None)
-    node = Node(fn, tuple(parents), _next_seq())
-    if fn.array_mode:
-        try:
-            out = fn.forward(node, *arrays)
-        except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
-            raise forward_error(fn.__name__.lower(), arrays, e) from e
-        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
-            raw, out = out, np.asarray(out)
-            if node.saved:
-                node.saved = tuple([out if s is raw else s for s in node.saved])
-        version = args[0]._version if fn.is_view else [0]
+    record = requires and STATE.grad_enabled
+    if not fn.array_mode:  # a user Function: forward gets Tensors
+        node = Node(fn, tuple(parents), _next_seq())
+        return _output(fn, node if record else UNRECORDED, _forward_with_tensors(fn, node, args),
+                       args, arrays)  # fmt: skip
+    node = Node(fn, tuple(parents), _next_seq()) if record else UNRECORDED
+    try:
+        out = fn.forward(node, *arrays)
+    except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
+        raise forward_error(fn.__name__.lower(), arrays, e) from e
+    return _output(fn, node, out, args, arrays)
+
+
+def _apply1(fn: Any, x: Any) -> Any:
+    """``_apply`` for a Primitive of one argument (the same steps, without the loop)."""
+    if isinstance(x, Tensor):
+        xa = x._array
+        record = x._rg and STATE.grad_enabled
+        node = Node(fn, (x.grad_fn or x,), _next_seq()) if record else UNRECORDED
     else:
-        out = _forward_with_tensors(fn, node, args)
-        version = [0]
-    if not requires or not STATE.grad_enabled:
-        return Tensor._make(out, None, False, version)
+        xa, node = x, UNRECORDED
+    try:
+        out = fn.forward(node, xa)
+    except (ValueError, TypeError) as e:
+        raise forward_error(fn.__name__.lower(), (xa,), e) from e
+    return _output(fn, node, out, (x,), (xa,))
+
+
+def _apply2(fn: Any, x: Any, y: Any) -> Any:
+    """``_apply`` for a Primitive of two arguments (the operators' hot path)."""
+    px = py = None
+    if isinstance(x, Tensor):
+        xa = x._array
+        if x._rg:
+            px = x.grad_fn or x
+    else:
+        xa = x
+    if isinstance(y, Tensor):
+        ya = y._array
+        if y._rg:
+            py = y.grad_fn or y
+    else:
+        ya = y
+    if (px is not None or py is not None) and STATE.grad_enabled:
+        node = Node(fn, (px, py), _next_seq())
+    else:
+        node = UNRECORDED
+    try:
+        out = fn.forward(node, xa, ya)
+    except (ValueError, TypeError) as e:
+        raise forward_error(fn.__name__.lower(), (xa, ya), e) from e
+    return _output(fn, node, out, (x, y), (xa, ya))
+
+
+def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
+    """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
+    if type(out) is not np.ndarray or out.dtype is _F64 and fn.promotes:
+        out = _fix_output(node, out, arrays, fn.promotes)
+    version = args[0]._version if fn.is_view else [0]
+    if node is UNRECORDED:
+        return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
     node.version = version
@@ -238,7 +333,7 @@ def _apply(fn: Any, *args: Any) -> Any:
         from .anomaly import on_forward  # imported only in anomaly mode
 
         on_forward(node, out, arrays)
-    return Tensor._make(out, node, True, version)
+    return _make(out, node, True, version)
 
 
 FunctionCtx = Node  # PyTorch's name for the ctx type
@@ -253,6 +348,8 @@ class Function:
     """
 
     array_mode = False
+    promotes = False  # True: NumPy's float64 widening is undone (see ``_fix_output``)
+    is_view = False  # True if forward may return a view of input 0 (shares its version counter)
 
     @staticmethod
     def forward(ctx: Node, *args: Any) -> Any:
@@ -308,11 +405,14 @@ class Primitive(Function):
     """A built-in op: ``forward``/``backward`` on NumPy arrays (see the module docstring)."""
 
     array_mode = True
-    is_view = False  # True if forward may return a view of input 0 (shares its version counter)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.vjp = cls.backward  # the engine calls backward directly: no wrapping needed
+        # ``apply`` without the loop over arguments for forwards of one or two arguments
+        arity = cls.forward.__code__.co_argcount - 1  # minus ctx
+        if not cls.forward.__code__.co_flags & inspect.CO_VARARGS and arity in (1, 2):
+            cls.apply = classmethod(_apply1 if arity == 1 else _apply2)
 
 
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
