@@ -1106,7 +1106,7 @@ def _write(t: Any, value: np.ndarray, op: str) -> None:
         np.copyto(t._array, value, casting="same_kind")
     except (TypeError, ValueError) as e:
         raise _inplace_error(t, value, op, e) from None
-    t._version[0] += 1
+    _f.bump_version(t)
 
 
 def _inplace_error(t: Any, value: Any, op: str, e: Exception) -> RuntimeError:
@@ -1138,7 +1138,7 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             np.copyto(t._array, value, casting="unsafe")
         except (TypeError, ValueError) as e:
             raise _inplace_error(t, value, op, e) from None
-        t._version[0] += 1
+        _f.bump_version(t)
         return t
     if ufunc is np.true_divide and t._array.dtype.kind != "f":
         raise RuntimeError(
@@ -1155,7 +1155,7 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             op,
             e,
         ) from None
-    t._version[0] += 1
+    _f.bump_version(t)
     return t
 
 
@@ -1224,7 +1224,7 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
         raise RuntimeError(
             f"__setitem__: cannot assign value of shape {np.shape(_arr(value))} to index {index!r} of a tensor of shape {tuple(t.shape)}: {e}"
         ) from None
-    t._version[0] += 1
+    _f.bump_version(t)
 
 
 def fill_random_(t: Any, kind: str, a: float, b: float, generator: Any) -> Any:

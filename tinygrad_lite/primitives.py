@@ -8,12 +8,16 @@ one gradient per input of ``forward`` (None for arguments that are not different
 Rules that keep this table short:
 - Broadcasting is undone by the engine (``engine.sum_to``), so ``add`` may return ``g``
   for both inputs whatever their shapes.
-- Save only inputs, the output, or constants (masks, shapes) with ``save_for_backward``.
+- Save only inputs, the output, or constants (masks, shapes) with ``save_for_backward``;
+  ``backward`` reads them back from ``ctx.saved`` (the engine has checked that they were
+  neither freed nor changed in place; a user ``Function`` reads ``ctx.saved_tensors``).
+- Promotion is applied by the machinery: a primitive with ``promotes = True`` gets NumPy's
+  int + float or float32 + ``np.float64`` widening undone to PyTorch's result dtype.
 - Write ``backward`` with operators, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``,
   indexing, NumPy ufuncs (``np.cos``...) and the two helpers ``expand``/``permute`` below.
   Arrays and Tensors understand all of these, so the same formula gives first-order
   gradients on arrays and higher-order ones on Tensors (``create_graph=True``).
-Composite ops (mean, softmax cross-entropy, gelu, ...) live in ``ops.py`` and have no
+Composite ops (var, softmax cross-entropy, gelu, ...) live in ``ops.py`` and have no
 backward code of their own.
 """
 
@@ -138,8 +142,9 @@ class Mul(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, y = ctx.saved_tensors
-        return g * y, g * x
+        x, y = ctx.saved
+        need_x, need_y = ctx.needs_input_grad
+        return (g * y if need_x else None), (g * x if need_y else None)
 
 
 class Div(Primitive):
@@ -154,8 +159,9 @@ class Div(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, y = ctx.saved_tensors
-        return g / y, -g * x / (y * y)
+        x, y = ctx.saved
+        need_x, need_y = ctx.needs_input_grad
+        return (g / y if need_x else None), (-g * x / (y * y) if need_y else None)
 
 
 class Pow(Primitive):
@@ -171,7 +177,7 @@ class Pow(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, y, out = ctx.saved_tensors
+        x, y, out = ctx.saved
         gx = gy = None
         need = ctx.needs_input_grad
         if need[0]:
@@ -199,7 +205,7 @@ class Maximum(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (share,) = ctx.saved_tensors
+        (share,) = ctx.saved
         return g * share, g * (1 - share)
 
 
@@ -216,7 +222,7 @@ class Minimum(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (share,) = ctx.saved_tensors
+        (share,) = ctx.saved
         return g * share, g * (1 - share)
 
 
@@ -233,7 +239,7 @@ class Where(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        cond, not_cond = ctx.saved_tensors
+        cond, not_cond = ctx.saved
         return None, g * cond, g * not_cond
 
 
@@ -265,7 +271,7 @@ class Exp(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g * out
 
 
@@ -279,7 +285,7 @@ class Log(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.saved
         return g / x
 
 
@@ -293,7 +299,7 @@ class Log1p(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.saved
         return g / (1 + x)
 
 
@@ -308,7 +314,7 @@ class Expm1(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g * (out + 1)
 
 
@@ -323,7 +329,7 @@ class Sqrt(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g / (2 * out)
 
 
@@ -338,7 +344,7 @@ class Rsqrt(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return -0.5 * g * out * out * out
 
 
@@ -353,7 +359,7 @@ class Reciprocal(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return -g * out * out
 
 
@@ -367,7 +373,7 @@ class Sin(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.saved
         return g * np.cos(x)
 
 
@@ -381,7 +387,7 @@ class Cos(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.saved
         return -g * np.sin(x)
 
 
@@ -396,7 +402,7 @@ class Tan(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g * (1 + out * out)
 
 
@@ -411,7 +417,7 @@ class Tanh(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g * (1 - out * out)
 
 
@@ -427,7 +433,7 @@ class Sigmoid(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g * out * (1 - out)
 
 
@@ -442,7 +448,7 @@ class Relu(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (positive,) = ctx.saved_tensors
+        (positive,) = ctx.saved
         return g * positive
 
 
@@ -457,7 +463,7 @@ class LeakyRelu(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (scale,) = ctx.saved_tensors
+        (scale,) = ctx.saved
         return g * scale, None
 
 
@@ -471,7 +477,7 @@ class Abs(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (sign,) = ctx.saved_tensors
+        (sign,) = ctx.saved
         return g * sign
 
 
@@ -502,7 +508,7 @@ class Clamp(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (inside,) = ctx.saved_tensors
+        (inside,) = ctx.saved
         return g * inside, None, None
 
 
@@ -521,7 +527,7 @@ class Erf(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (x,) = ctx.saved_tensors
+        (x,) = ctx.saved
         return g * (2 / math.sqrt(math.pi)) * np.exp(-(x * x))
 
 
@@ -620,7 +626,7 @@ class Prod(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, out = ctx.saved_tensors
+        x, out = ctx.saved
         g = _unreduce(g, ctx)
         if isinstance(x, np.ndarray) and (x == 0).any():
             return g * _prod_of_others(x, ctx.dim), None, None
@@ -671,7 +677,7 @@ class Amax(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (share,) = ctx.saved_tensors
+        (share,) = ctx.saved
         return _unreduce(g, ctx) * share, None, None
 
 
@@ -684,7 +690,7 @@ class Amin(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (share,) = ctx.saved_tensors
+        (share,) = ctx.saved
         return _unreduce(g, ctx) * share, None, None
 
 
@@ -712,7 +718,7 @@ class LogSoftmax(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return g - np.exp(out) * g.sum(axis=ctx.dim, keepdims=True), None
 
 
@@ -730,7 +736,7 @@ class Softmax(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return out * (g - (g * out).sum(axis=ctx.dim, keepdims=True)), None
 
 
@@ -860,7 +866,7 @@ class MatMul(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        a, b = ctx.saved_tensors
+        a, b = ctx.saved
         a_vec, b_vec = a.ndim == 1, b.ndim == 1
         if a_vec:  # treat a as a row (1, n)
             a = a.reshape((1,) + a.shape)
@@ -892,7 +898,7 @@ class Linear(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, w = ctx.saved_tensors
+        x, w = ctx.saved
         need = ctx.needs_input_grad
         gx = g @ w if need[0] else None
         g2 = g.reshape((-1, g.shape[-1]))  # leading batch dims flattened

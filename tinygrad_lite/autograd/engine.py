@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import function as _function
-from .function import FREED, Node
+from .function import FREED, Node, last_write
 from .grad_mode import STATE
 
 __all__ = ["tape", "run_backward", "sum_to"]
@@ -94,12 +94,10 @@ def run_backward(
             if keep:
                 node.grad = g
             if create_graph:
-                node.tensor_mode = True  # backward gets (and returns) Tensors
-                try:
-                    input_grads = node.fn.vjp(node, g)
-                finally:
-                    del node.tensor_mode
+                input_grads = _vjp_on_tensors(node, g)
             else:
+                if node.saved is not None and (node.saved is FREED or node.seq < last_write[0]):
+                    node.check_saved()  # raises if freed, or changed in place since saved
                 input_grads = node.fn.vjp(node, g)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
@@ -141,6 +139,20 @@ def run_backward(
             continue
         _accumulate_leaf(leaf, g, create_graph)
     return None
+
+
+def _vjp_on_tensors(node: Node, g: Any) -> Any:
+    """``node``'s backward run on Tensors (for ``create_graph``): its saved values become
+    Tensors joined to the graph, so the gradients it returns are recorded too."""
+    node.tensor_mode = True
+    saved = node.saved
+    try:
+        if saved is not None and node.fn.array_mode:
+            node.saved = node.saved_tensors
+        return node.fn.vjp(node, g)
+    finally:
+        node.saved = saved
+        del node.tensor_mode
 
 
 def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:

@@ -27,12 +27,22 @@ import numpy as np
 from .. import dtypes as _dt
 from .grad_mode import STATE
 
-__all__ = ["Node", "Function", "Primitive", "FunctionCtx"]
+__all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version"]
 
 Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
 _make: Any = None  # Tensor._make, bound with it
 
 _next_seq = itertools.count().__next__  # creation order; a valid topological order
+
+
+last_write = [-1]  # the sequence number of the latest in-place write to any tensor
+
+
+def bump_version(t: Any) -> None:
+    """Count an in-place change of ``t``'s values. Nodes created before the latest write get
+    their saved values' versions checked in backward; later nodes need no check."""
+    t._version[0] += 1
+    last_write[0] = _next_seq()
 
 
 def next_seq() -> int:
@@ -94,10 +104,20 @@ class Node:
 
     @property
     def saved_tensors(self) -> tuple:
-        """What ``save_for_backward`` kept: arrays in a first-order backward of a Primitive,
-        Tensors in a user Function or when ``create_graph=True``."""
+        """What ``save_for_backward`` kept: Tensors in a user Function or when
+        ``create_graph=True``, else arrays. (A Primitive's backward reads ``ctx.saved``: the
+        engine has checked it already.)"""
+        self.check_saved()
         saved = self.saved
-        if saved is FREED:
+        if saved is None:
+            return ()
+        if self.tensor_mode or not self.fn.array_mode:
+            return tuple(self._as_tensor(i) for i in range(len(saved)))
+        return saved
+
+    def check_saved(self) -> None:
+        """Raise if the saved values were freed by a backward, or changed in place since."""
+        if self.saved is FREED:
             raise RuntimeError(
                 f"{self.name()}: trying to backward through the graph a second time (or directly "
                 "access saved tensors after they have already been freed). Saved intermediate "
@@ -105,19 +125,16 @@ class Node:
                 "Specify retain_graph=True if you need to backward through the graph a second "
                 "time or if you need to access saved tensors after calling backward."
             )
-        if saved is None:
-            return ()
-        for entry in self.saved_info or ():
-            if entry is not None and entry[1][0] != entry[2]:
-                self._check_versions()  # raises
-        if self.tensor_mode or not self.fn.array_mode:
-            return tuple(self._as_tensor(i) for i in range(len(saved)))
-        return saved
+        if self.saved_info is not None and self.seq < last_write[0]:
+            self._check_versions()
 
     @property
     def needs_input_grad(self) -> tuple:
         """One bool per input of ``apply``: does that input need a gradient?"""
-        return tuple([p is not None for p in self.parents])
+        p = self.parents
+        if len(p) == 2:  # the usual case, spelled out: cheaper than the loop
+            return (p[0] is not None, p[1] is not None)
+        return tuple([q is not None for q in p])
 
     def name(self) -> str:
         """PyTorch-style name of this backward node, e.g. ``MulBackward0``."""

@@ -35,7 +35,7 @@ class LogSigmoid(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (out,) = ctx.saved_tensors
+        (out,) = ctx.saved
         return -g * np.expm1(out)
 
 
@@ -52,7 +52,7 @@ class BinaryCrossEntropy(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, y = ctx.saved_tensors
+        x, y = ctx.saved
         gx = gy = None
         if ctx.needs_input_grad[0]:
             gx = g * (x - y) / np.maximum(x * (1 - x), 1e-12)

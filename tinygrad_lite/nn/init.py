@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from ..autograd.function import bump_version
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 
@@ -55,7 +56,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write ``values`` into ``tensor`` (no gradient recorded) and return it."""
     with no_grad():
         np.copyto(tensor._array, np.asarray(values), casting="unsafe")
-        tensor._version[0] += 1
+        bump_version(tensor)
     return tensor
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from ..autograd.function import next_seq
+from ..autograd.function import bump_version, next_seq
 from ..autograd.grad_mode import no_grad
 from ..device import check_device
 from ..tensor import Tensor
@@ -454,7 +454,7 @@ class Module:
                 grad._array[...] = 0
             else:
                 grad._array = np.zeros_like(grad._array)
-            grad._version[0] += 1
+            bump_version(grad)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every sub-module (children first) and then on self; returns self."""
@@ -672,4 +672,4 @@ def _load_value(module: Module, kind: str, name: str, value: Tensor, assign: boo
             registry[name] = value.detach()
         return
     np.copyto(current._array, value._array, casting="unsafe")
-    current._version[0] += 1
+    bump_version(current)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .. import ops
+from ..autograd.function import bump_version
 from ..tensor import Tensor
 
 __all__ = [
@@ -24,7 +25,7 @@ def _write(grad: Tensor, value: np.ndarray) -> None:
         np.copyto(grad._array, value, casting="unsafe")
     else:
         grad._array = value.astype(grad._array.dtype, copy=False)
-    grad._version[0] += 1
+    bump_version(grad)
 
 
 def clip_grad_norm_(

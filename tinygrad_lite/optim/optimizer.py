@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.function import bump_version
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
@@ -135,7 +136,7 @@ class Optimizer:
                     if p.grad.grad_fn is not None:
                         p.grad = p.grad.detach()
                     p.grad._array.fill(0)
-                    p.grad._version[0] += 1
+                    bump_version(p.grad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a ``.grad``; return ``closure()``'s loss if given.
@@ -154,7 +155,7 @@ class Optimizer:
                     if p.grad is None:
                         continue
                     self._update(p, p.grad._array, group)
-                    p._version[0] += 1
+                    bump_version(p)
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
