@@ -92,7 +92,7 @@ def _keepdim_shape(shape: tuple, dim: Any) -> tuple:
 
 def _unreduce(g: Any, ctx: Ctx) -> Any:
     """Gradient of a reduction, broadcast back to the input's shape."""
-    if not ctx.keepdim:
+    if not ctx.keepdim and ctx.dim is not None:  # (a total broadcasts as it is)
         g = g.reshape(_keepdim_shape(ctx.in_shape, ctx.dim))
     return expand(g, ctx.in_shape)
 
@@ -127,7 +127,7 @@ class Sub(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        return g, -g
+        return g, (-g if ctx.needs_input_grad[1] else None)
 
 
 class Mul(Primitive):
@@ -180,7 +180,9 @@ class Pow(Primitive):
         x, y, out = ctx.saved
         gx = gy = None
         need = ctx.needs_input_grad
-        if need[0]:
+        if need[0] and type(y) in (int, float) and y == 2:  # x**2, the usual case: 2 x
+            gx = g * 2 * x
+        elif need[0]:
             y_zero = values(y) == 0
             if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
                 gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import autograd as _autograd
 from . import dtypes as _dt
 from . import ops
 from ._format import tensor_repr
@@ -417,15 +418,13 @@ class Tensor:
         inputs: Sequence[Tensor] | None = None,
     ) -> None:
         """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
-        from .autograd import backward
-
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(
                 f"backward: gradient must be a Tensor or None, got {type(gradient).__name__}; "
                 "wrap it, e.g. gradient=tinygrad_lite.tensor(...)"
             )
 
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ operators
     def __add__(self, other: Any) -> Tensor:

@@ -67,7 +67,7 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     "gradient= with the same shape as the output."
                 )
-            g = np.ones(out.shape, dtype=out._array.dtype)
+            g = np.array(1, dtype=out._array.dtype).reshape(out.shape)  # np.ones is slower
         else:
             arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
             if arr.shape != out.shape:

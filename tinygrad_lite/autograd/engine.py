@@ -22,6 +22,7 @@ from .grad_mode import STATE
 __all__ = ["tape", "run_backward", "sum_to"]
 
 _by_seq = attrgetter("seq")
+_add_reduce = np.add.reduce
 
 
 def tape(outputs: Any) -> list[Node]:
@@ -44,12 +45,19 @@ def tape(outputs: Any) -> list[Node]:
 
 def sum_to(grad: Any, shape: tuple) -> Any:
     """Undo broadcasting: sum ``grad`` down to ``shape`` (works on arrays and Tensors)."""
-    lead = grad.ndim - len(shape)
-    gshape = grad.shape
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
-    )
-    if axes:
+    if shape:
+        lead = grad.ndim - len(shape)
+        gshape = grad.shape
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+        )
+        if not axes:
+            return grad.reshape(shape)
+    else:
+        axes = None  # down to a scalar: sum everything
+    if type(grad) is np.ndarray:
+        grad = _add_reduce(grad, axes, None, None, True)  # = .sum(axes, keepdims=True), faster
+    else:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape)
 
@@ -189,6 +197,6 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
     else:
         target = leaf.grad._array
         if target.shape == g.shape and target.flags.writeable:
-            np.add(target, g, out=target, casting="unsafe")
+            np.add(target, g, target)  # (out= as a keyword costs 0.5 µs more)
         else:
             leaf.grad = Tensor._make((target + g).astype(dtype, copy=False), None, False)
