@@ -1125,10 +1125,11 @@ def _inplace_error(t: Any, value: Any, op: str, e: Exception) -> RuntimeError:
 
 def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
-    _check_leaf_inplace(t, op)
-    _check_view_inplace(t, op)
-    if STATE.grad_enabled and (t._rg or (_is_tensor(other) and other._rg)):
-        return _rebase(t, prim.apply(_snapshot(t), other), op)
+    if STATE.grad_enabled:  # (the checks and the recording apply only while recording)
+        _check_leaf_inplace(t, op)
+        _check_view_inplace(t, op)
+        if t._rg or (_is_tensor(other) and other._rg):
+            return _rebase(t, prim.apply(_snapshot(t), other), op)
     ufunc = _INPLACE_UFUNC.get(prim.__name__)
     if ufunc is None:  # copy_
         value = np.asarray(_arr(other))
@@ -1145,7 +1146,7 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             f"{op}: result type Float can't be cast to the desired output type {t.dtype}"
         )
     try:
-        ufunc(t._array, _arr(other), out=t._array, casting="same_kind")
+        ufunc(t._array, _arr(other), t._array)  # (casting="same_kind", the default)
     except (TypeError, ValueError) as e:
         raise _inplace_error(
             t,

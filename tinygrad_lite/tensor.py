@@ -841,7 +841,7 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         if not self._rg:  # nothing to record (e.g. a .grad): write zeros, also over inf/nan
-            ops._write(self, np.zeros((), self._array.dtype), "zero_")
+            ops._write(self, False, "zero_")  # (False: a zero every dtype can take)
             return self
         return ops.inplace_unary(self, lambda t: t * 0, "zero_")
 

@@ -240,10 +240,13 @@ def _fix_output(node: Any, out: Any, arrays: Any, promotes: bool) -> np.ndarray:
     raw, out = out, np.asarray(out)
     dtype = None
     if promotes and out.dtype is _F64:
-        if not any(type(a) is np.ndarray and a.dtype is _F64 for a in arrays):
+        for a in arrays:
+            if type(a) is np.ndarray and a.dtype is _F64:
+                break  # a float64 operand: float64 is right
+        else:
             dtype = _dt.get_default_dtype().numpy
             out = out.astype(dtype)
-    if node is not UNRECORDED and node.saved:
+    if (out is not raw or dtype is not None) and node is not UNRECORDED and node.saved:
         node.saved = tuple([out if s is raw else _narrowed(s, dtype) for s in node.saved])
     return out
 
