@@ -307,27 +307,69 @@ def format_compare(before: dict, after: dict) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def run(mode: str, only: list[str] | None, peers: list[str], verbose: bool = False) -> dict:
+ROUNDS = {"full": 5, "quick": 1, "tiny": 1}
+"""How often every framework's in-process measurement is repeated, the frameworks taking turns:
+a machine that slows down for a while then slows all of them alike, and the median over the
+rounds keeps the ratios steady (on shared machines the speed drifts ±50% within minutes)."""
+
+
+def run(
+    mode: str,
+    only: list[str] | None,
+    peers: list[str],
+    verbose: bool = False,
+    rounds: int | None = None,
+) -> dict:
     """Run the chosen workloads for the chosen frameworks; return everything measured."""
     names = only or list(WORKLOADS)
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:
         raise SystemExit(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    rounds = ROUNDS[mode] if rounds is None else rounds
     results: dict = {p: {} for p in peers}
     rows: list[str] = []
     for name in names:
-        for p in peers:
-            if verbose:
-                print(f"# {name}: {LABELS[p]}", file=sys.stderr, flush=True)
-            if name == "deep":
+        if name == "deep":  # fresh processes, long runs: once each
+            for p in peers:
+                if verbose:
+                    print(f"# {name}: {LABELS[p]}", file=sys.stderr, flush=True)
                 res = _run_deep(p, mode, verbose)
-            else:
-                res = _run_inprocess(name, p, mode, verbose)
+                results[p].update(res)
+                rows += [r for r in res if r not in rows]
+            continue
+        per_round: dict = {p: [] for p in peers}
+        for k in range(rounds):
+            for p in peers:
+                if verbose:
+                    print(f"# {name}: {LABELS[p]} (round {k + 1}/{rounds})", file=sys.stderr,
+                          flush=True)  # fmt: skip
+                per_round[p].append(_run_inprocess(name, p, mode, verbose))
+        for p in peers:
+            res = _median_of_rounds(per_round[p])
             results[p].update(res)
             rows += [r for r in res if r not in rows]
     info = harness.machine_info()
     info["timer"] = "CPU time (1 thread)" if harness.timer is time.process_time else "wall clock"
+    info["rounds"] = rounds
     return {"mode": mode, "machine": info, "rows": rows, "results": results}
+
+
+def _median_of_rounds(rounds: list[dict]) -> dict:
+    """Per row: the median value over the rounds (an error in any round is reported)."""
+    merged = {}
+    for row in rounds[0]:
+        got = [r[row] for r in rounds]
+        failed = [g for g in got if "value" not in g]
+        if failed:
+            merged[row] = failed[0]
+            continue
+        values = sorted(g["value"] for g in got)
+        mid = len(values) // 2
+        value = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+        merged[row] = {**got[-1], "value": value}
+        if len(got) > 1:
+            merged[row]["rounds"] = [g["value"] for g in got]
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,6 +384,11 @@ def main(argv: list[str] | None = None) -> int:
         "--wall",
         action="store_true",
         help="time with the wall clock and default thread counts (default: CPU time, 1 thread)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="turns every framework takes at each workload, interleaved (default: 5 full, 1 quick)",
     )
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--deep-child", nargs=4, help=argparse.SUPPRESS)
@@ -365,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     bad = [p for p in peers if p not in PEERS]
     if bad:
         raise SystemExit(f"unknown framework(s) {bad}; choose from {PEERS}")
-    report = run(mode, args.only, peers, args.verbose)
+    report = run(mode, args.only, peers, args.verbose, args.rounds)
     print(f"## Results ({mode})\n")
     print(format_tables(report["results"], peers, report["rows"]))
     print("\n## Machine\n")

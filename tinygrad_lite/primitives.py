@@ -896,7 +896,12 @@ class Linear(Primitive):
     def forward(ctx: Ctx, x, w, b):
         ctx.save_for_backward(x, w)
         out = x @ w.T
-        return out if b is None else out + b
+        if b is None:
+            return out
+        if out.dtype is b.dtype and out.ndim:
+            out += b  # in place: the product is a new array of ours (saves a second one)
+            return out
+        return out + b
 
     @staticmethod
     def backward(ctx: Ctx, g):

@@ -75,6 +75,54 @@ def test_grad_is_not_shared_between_leaves():
     assert b.grad.numpy()[0] == 1.0
 
 
+BIG = 2 * engine._Owner.SMALL  # large enough that a leaf may keep the gradient uncopied
+
+
+def test_large_gradients_are_never_shared_with_anyone_else():
+    # the same array to two leaves
+    a, b = tl.ones(BIG, requires_grad=True), tl.ones(BIG, requires_grad=True)
+    (a + b).backward(tl.ones(BIG))
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    # the seed the caller passed
+    seed = tl.ones(BIG)
+    leaf = tl.ones(BIG, requires_grad=True)
+    leaf.backward(seed)
+    (leaf * 1.0).backward(seed)
+    assert not np.shares_memory(leaf.grad.numpy(), seed.numpy())
+    assert seed.numpy()[0] == 1.0  # accumulating into leaf.grad did not change the seed
+
+    # an array a user Function returns, and one a hook returns
+    class Keep(tl.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return kept
+
+    kept = tl.ones(BIG) * 5
+    x = tl.ones(BIG, requires_grad=True)
+    Keep.apply(x).sum().backward()
+    assert not np.shares_memory(x.grad.numpy(), kept.numpy())
+    y = tl.ones(BIG, requires_grad=True)
+    h = y * 3
+    h.register_hook(lambda g: kept)
+    h.sum().backward()
+    assert not np.shares_memory(y.grad.numpy(), kept.numpy())
+    y.grad.add_(1)
+    assert kept.numpy()[0] == 5
+
+
+def test_a_large_fresh_gradient_becomes_the_leaf_grad_and_accumulates_correctly():
+    w = tl.ones(BIG, requires_grad=True)
+    (w * 2).sum().backward()
+    first = w.grad
+    (w * 3).sum().backward()
+    assert w.grad is first  # accumulated in place, as PyTorch
+    np.testing.assert_allclose(w.grad.numpy(), 5.0)
+
+
 def test_tensor_used_several_times_sums_its_gradients():
     x = tl.tensor(3.0, requires_grad=True)
     y = x * x * x + x

@@ -91,7 +91,8 @@ def run_backward(
     prev_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
     try:
-        for node in reversed(tape(outputs)):
+        nodes = tape(outputs)
+        for node in reversed(nodes):
             g = pop(node, None)
             if g is None:
                 continue
@@ -142,11 +143,43 @@ def run_backward(
             result.append(g)
         return result
     only = None if wanted is None else set(wanted)  # Tensors hash by identity
+    owner = _Owner(grad_outputs, nodes, keep or create_graph)
     for leaf, g in grads.items():
         if only is not None and leaf not in only:
             continue
-        _accumulate_leaf(leaf, g, create_graph)
+        _accumulate_leaf(leaf, g, create_graph, owner)
     return None
+
+
+class _Owner:
+    """Decides whether a leaf may keep a gradient array as its ``.grad`` without a copy.
+
+    Copying a large gradient costs about as much as the optimizer's step. The copy is only
+    needed if someone else can see the array: a seed the caller passed, another leaf that
+    got the same array (``a + b`` sends one gradient to both), a hook or a user Function
+    (which may return arrays they keep), or a view of another array.
+    """
+
+    SMALL = 4096  # below this many elements, copying is cheaper than making sure
+
+    def __init__(self, seeds: Sequence[Any], nodes: list, never: bool) -> None:
+        self.seeds, self.nodes, self.never = seeds, nodes, never
+        self.taken: set = set()
+        self.only_primitives: bool | None = None
+
+    def may_own(self, g: Any) -> bool:
+        if self.never or type(g) is not np.ndarray or g.size < self.SMALL:
+            return False
+        if g.base is not None or not g.flags.writeable or id(g) in self.taken:
+            return False
+        if any(g is s for s in self.seeds):
+            return False
+        if self.only_primitives is None:  # once per backward, and only for large gradients
+            self.only_primitives = all(n.fn.array_mode and not n.hooks for n in self.nodes)
+        if not self.only_primitives:
+            return False
+        self.taken.add(id(g))
+        return True
 
 
 def _vjp_on_tensors(node: Node, g: Any) -> Any:
@@ -180,7 +213,7 @@ def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
     return as_tensor if create_graph else as_tensor._array
 
 
-def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
+def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool, owner: _Owner | None = None) -> None:
     """Add ``g`` into ``leaf.grad`` (in place when not building a graph, as PyTorch)."""
     Tensor = _function.Tensor
     if leaf._hooks:
@@ -192,8 +225,10 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
         return
     dtype = leaf._array.dtype
     if leaf.grad is None:
-        # A copy: the same gradient array may flow to several leaves (e.g. from a + b).
-        leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
+        if g.dtype is dtype and not leaf._hooks and owner is not None and owner.may_own(g):
+            leaf.grad = Tensor._make(g, None, False)
+        else:  # a copy: others may hold the same array (see _Owner)
+            leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
     else:
         target = leaf.grad._array
         if target.shape == g.shape and target.flags.writeable:
