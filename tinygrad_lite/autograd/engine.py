@@ -143,10 +143,12 @@ def run_backward(
             result.append(g)
         return result
     only = None if wanted is None else set(wanted)  # Tensors hash by identity
-    owner = _Owner(grad_outputs, nodes, keep or create_graph)
+    owner = None
     for leaf, g in grads.items():
         if only is not None and leaf not in only:
             continue
+        if owner is None and leaf.grad is None:
+            owner = _Owner(grad_outputs, nodes, keep or create_graph)
         _accumulate_leaf(leaf, g, create_graph, owner)
     return None
 
