@@ -347,12 +347,13 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
             node.saved_info = ((-1, version, version[0]),)
         else:
             node._record_saved(args, arrays, version)
-    if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
-        node.inputs = args
-    if STATE.anomaly:
-        from .anomaly import on_forward  # imported only in anomaly mode
+    if STATE.watching:
+        if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
+            node.inputs = args
+        if STATE.anomaly:
+            from .anomaly import on_forward  # imported only in anomaly mode
 
-        on_forward(node, out, arrays)
+            on_forward(node, out, arrays)
     return _make(out, node, True, version)
 
 

@@ -29,10 +29,31 @@ class _State(threading.local):
 
     grad_enabled = True
     inference = False
-    anomaly = False
     anomaly_check_nan = True
     keep_intermediates = False
-    save_inputs = False
+    watching = False  # anomaly or save_inputs is on: each op has more to record (one check)
+    _anomaly = False
+    _save_inputs = False
+
+    @property
+    def anomaly(self) -> bool:
+        """Anomaly detection (``autograd.detect_anomaly``) is on."""
+        return self._anomaly
+
+    @anomaly.setter
+    def anomaly(self, on: bool) -> None:
+        self._anomaly = on
+        self.watching = on or self._save_inputs
+
+    @property
+    def save_inputs(self) -> bool:
+        """Nodes keep their inputs (``autograd.graph.save_inputs``)."""
+        return self._save_inputs
+
+    @save_inputs.setter
+    def save_inputs(self, on: bool) -> None:
+        self._save_inputs = on
+        self.watching = on or self._anomaly
 
 
 STATE = _State()
