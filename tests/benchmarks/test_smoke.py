@@ -116,3 +116,31 @@ def test_scaled_sizes_name_real_frameworks_and_modes():
         assert set(wl.scaled) <= set(PEERS), wl.name
         for modes in wl.scaled.values():
             assert set(modes) <= set(wl.sizes), wl.name
+
+
+def test_rounds_report_the_median_and_any_error():
+    rounds = [
+        {"pizza": {"value": 3.0, "note": "w=1"}, "mlp": {"value": 1.0}},
+        {"pizza": {"value": 1.0, "note": "w=1"}, "mlp": {"error": "boom"}},
+        {"pizza": {"value": 2.0, "note": "w=1"}, "mlp": {"value": 1.0}},
+    ]
+    merged = bench_run._median_of_rounds(rounds)
+    assert merged["pizza"]["value"] == 2.0 and merged["pizza"]["rounds"] == [3.0, 1.0, 2.0]
+    assert merged["pizza"]["note"] == "w=1"
+    assert merged["mlp"] == {"error": "boom"}
+    two = bench_run._median_of_rounds(rounds[:1] + rounds[2:])
+    assert two["pizza"]["value"] == 2.5
+
+
+def test_run_takes_turns_between_frameworks(monkeypatch):
+    calls = []
+
+    def fake(name, peer, mode, verbose):
+        calls.append(peer)
+        return {name: {"value": float(len(calls))}}
+
+    monkeypatch.setattr(bench_run, "_run_inprocess", fake)
+    report = bench_run.run("tiny", ["pizza"], ["numpy_hand", "ours"], rounds=3)
+    assert calls == ["numpy_hand", "ours"] * 3
+    assert report["results"]["ours"]["pizza"]["value"] == 4.0  # median of 2, 4, 6
+    assert report["machine"]["rounds"] == 3
