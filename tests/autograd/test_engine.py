@@ -123,6 +123,14 @@ def test_a_large_fresh_gradient_becomes_the_leaf_grad_and_accumulates_correctly(
     np.testing.assert_allclose(w.grad.numpy(), 5.0)
 
 
+def test_accumulating_into_a_read_only_grad_makes_a_new_array():
+    x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x.grad = tl.ones(1).expand(3)  # a broadcast view: NumPy cannot write into it
+    (x * 2).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0, 3.0])
+    assert x.grad.numpy().flags.writeable
+
+
 def test_tensor_used_several_times_sums_its_gradients():
     x = tl.tensor(3.0, requires_grad=True)
     y = x * x * x + x

@@ -61,7 +61,7 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
             )
         g = grad_outputs[k] if grad_outputs else None
         if g is None:
-            if out.numel() != 1:
+            if out._array.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs: the output has shape "
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "

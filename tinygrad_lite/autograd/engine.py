@@ -233,7 +233,10 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool, owner: _Owner | None
             leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
     else:
         target = leaf.grad._array
-        if target.shape == g.shape and target.flags.writeable:
-            np.add(target, g, target)  # (out= as a keyword costs 0.5 µs more)
-        else:
-            leaf.grad = Tensor._make((target + g).astype(dtype, copy=False), None, False)
+        if target.shape == g.shape:
+            try:
+                np.add(target, g, target)  # (out= as a keyword costs 0.5 µs more)
+                return
+            except ValueError:  # a read-only array (e.g. a broadcast view the user set)
+                pass
+        leaf.grad = Tensor._make((target + g).astype(dtype, copy=False), None, False)
