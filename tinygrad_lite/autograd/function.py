@@ -75,7 +75,7 @@ class Node:
         "fn",  # the Function class
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "saved",  # tuple given to save_for_backward (None if nothing; FREED after backward)
-        "saved_info",  # per saved item: (input index | -1 for output | None, version counter, version)
+        "saved_info",  # per saved item: None, or (input index | -1 for the output, ..., version)
         "seq",
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
@@ -162,26 +162,47 @@ class Node:
         info = []
         for k, s in enumerate(self.saved):
             if s is out:
-                info.append((-1, out_version, out_version[0]))
+                info.append((-1, out_version[0]))
             elif k < len(arrays) and s is arrays[k] and isinstance(args[k], Tensor):
-                version = args[k]._version  # the usual case: input k itself (Mul saves x, y)
-                info.append((k, version, version[0]))
+                info.append(self._entry(k, args[k]._version))  # the usual case: Mul saves x, y
             elif type(s) is np.ndarray and (i := _input_index(s, args)) is not None:
-                version = args[i]._version
-                info.append((i, version, version[0]))
+                info.append(self._entry(i, args[i]._version))
             else:
                 info.append(None)  # a constant, or an array computed in forward
         if any(info):
-            self.saved_info = info
+            self.saved_info = tuple(info)
+
+    def _entry(self, k: int, version: list) -> tuple:
+        """``(k, version now)`` for input ``k`` whose counter ``parents[k]`` also holds, else
+        ``(k, counter, version now)``. (Tuples of numbers only
+        leave the cyclic GC's lists at its first pass: in a long graph that halves its work.)"""
+        parent = self.parents[k]
+        if parent is not None and version is (
+            parent.version if type(parent) is Node else parent._version
+        ):
+            return (k, version[0])
+        return (k, version, version[0])
+
+    def _counter(self, entry: tuple) -> list:
+        """The version counter a ``saved_info`` entry refers to."""
+        if len(entry) == 3:
+            return entry[1]
+        if entry[0] == -1:
+            return self.version
+        parent = self.parents[entry[0]]
+        return parent.version if type(parent) is Node else parent._version
 
     def _check_versions(self) -> None:
         for entry in self.saved_info or ():
-            if entry is not None and entry[1][0] != entry[2]:
+            if entry is None:
+                continue
+            now = self._counter(entry)[0]
+            if now != entry[-1]:
                 idx = "the output" if entry[0] == -1 else f"input {entry[0]}"
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: {idx} of {self.name()} is at version {entry[1][0]}; "
-                    f"expected version {entry[2]} instead. Hint: replace the in-place operation "
+                    f"an inplace operation: {idx} of {self.name()} is at version {now}; "
+                    f"expected version {entry[-1]} instead. Hint: replace the in-place operation "
                     "(add_, mul_, +=, ...) with its out-of-place form, or clone() the tensor first."
                 )
 
@@ -344,7 +365,7 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
     saved = node.saved
     if saved:
         if len(saved) == 1 and saved[0] is out:  # the usual case for exp, tanh, sigmoid, ...
-            node.saved_info = ((-1, version, version[0]),)
+            node.saved_info = ((-1, version[0]),)
         else:
             node._record_saved(args, arrays, version)
     if STATE.watching:
