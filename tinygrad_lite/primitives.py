@@ -63,6 +63,15 @@ def values(t: Any) -> Any:
     return getattr(t, "_array", t)
 
 
+_ONE = {np.dtype(t): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
+
+
+def one_minus(a: Any) -> Any:
+    """``1 - a``. For a float array the 1 is a 0-d array of its dtype, the value NumPy would
+    use: converting a Python 1 costs NumPy more than the subtraction on small arrays."""
+    return _ONE.get(getattr(a, "dtype", None), 1) - a
+
+
 def _any(mask: Any) -> bool:
     return bool(mask.any()) if isinstance(mask, np.ndarray) else bool(mask)
 
@@ -181,7 +190,7 @@ class Pow(Primitive):
         gx = gy = None
         need = ctx.needs_input_grad
         if need[0] and type(y) in (int, float) and y == 2:  # x**2, the usual case: 2 x
-            gx = g * 2 * x
+            gx = g * (x + x)  # = g * (2 x), PyTorch's order
         elif need[0]:
             y_zero = values(y) == 0
             if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
@@ -420,7 +429,7 @@ class Tanh(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         (out,) = ctx.saved
-        return g * (1 - out * out)
+        return g * one_minus(out * out)
 
 
 class Sigmoid(Primitive):
@@ -436,7 +445,7 @@ class Sigmoid(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         (out,) = ctx.saved
-        return g * out * (1 - out)
+        return g * out * one_minus(out)
 
 
 class Relu(Primitive):
