@@ -215,10 +215,21 @@ def _cell(r: dict | None) -> str:
 
 
 def _ratio(results: dict, row: str, peer: str, ref: str) -> float | None:
+    """``peer``'s time over ``ref``'s: the median of the ratios within each round when both
+    ran in rounds (each pair measured minutes apart at most), else the ratio of the values."""
     a, b = results.get(peer, {}).get(row, {}), results.get(ref, {}).get(row, {})
-    if "value" in a and "value" in b and b["value"] > 0:
-        return a["value"] / b["value"]
-    return None
+    if "value" not in a or "value" not in b or b["value"] <= 0:
+        return None
+    ra, rb = a.get("rounds"), b.get("rounds")
+    if ra and rb and len(ra) == len(rb) and all(v > 0 for v in rb):
+        return _median([x / y for x, y in zip(ra, rb)])
+    return a["value"] / b["value"]
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def _unit(row: str) -> str:
@@ -363,10 +374,7 @@ def _median_of_rounds(rounds: list[dict]) -> dict:
         if failed:
             merged[row] = failed[0]
             continue
-        values = sorted(g["value"] for g in got)
-        mid = len(values) // 2
-        value = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-        merged[row] = {**got[-1], "value": value}
+        merged[row] = {**got[-1], "value": _median([g["value"] for g in got])}
         if len(got) > 1:
             merged[row]["rounds"] = [g["value"] for g in got]
     return merged

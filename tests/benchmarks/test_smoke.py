@@ -144,3 +144,13 @@ def test_run_takes_turns_between_frameworks(monkeypatch):
     assert calls == ["numpy_hand", "ours"] * 3
     assert report["results"]["ours"]["pizza"]["value"] == 4.0  # median of 2, 4, 6
     assert report["machine"]["rounds"] == 3
+
+
+def test_ratios_are_taken_within_rounds():
+    results = {
+        "ours": {"pizza": {"value": 2.0, "rounds": [1.0, 2.0, 4.0]}},
+        "torch_cpu": {"pizza": {"value": 4.0, "rounds": [2.0, 8.0, 4.0]}},
+        "numpy_hand": {"pizza": {"value": 1.0}},
+    }
+    assert bench_run._ratio(results, "pizza", "ours", "torch_cpu") == 0.5  # of 0.5, 0.25, 1
+    assert bench_run._ratio(results, "pizza", "ours", "numpy_hand") == 2.0
