@@ -112,6 +112,12 @@ def test_large_gradients_are_never_shared_with_anyone_else():
     assert not np.shares_memory(y.grad.numpy(), kept.numpy())
     y.grad.add_(1)
     assert kept.numpy()[0] == 5
+    # a non-leaf's retained gradient (add passes the same array on to the leaf)
+    r = tl.ones(BIG, requires_grad=True)
+    s = r + 0
+    s.retain_grad()
+    (s * 2).sum().backward()
+    assert not np.shares_memory(r.grad.numpy(), s.grad.numpy())
 
 
 def test_a_large_fresh_gradient_becomes_the_leaf_grad_and_accumulates_correctly():
