@@ -841,7 +841,11 @@ class Tensor:
 
     def zero_(self) -> Tensor:
         if not self._rg:  # nothing to record (e.g. a .grad): write zeros, also over inf/nan
-            ops._write(self, False, "zero_")  # (False: a zero every dtype can take)
+            try:
+                self._array[...] = 0  # (any dtype takes a zero; 10x cheaper than np.copyto)
+            except ValueError as e:
+                raise ops._inplace_error(self, 0, "zero_", e) from None
+            _function.bump_version(self)
             return self
         return ops.inplace_unary(self, lambda t: t * 0, "zero_")
 
