@@ -176,21 +176,22 @@ class Node:
         """``(k, version now)`` for input ``k`` whose counter ``parents[k]`` also holds, else
         ``(k, counter, version now)``. (Tuples of numbers only
         leave the cyclic GC's lists at its first pass: in a long graph that halves its work.)"""
-        parent = self.parents[k]
-        if parent is not None and version is (
-            parent.version if type(parent) is Node else parent._version
-        ):
+        if version is self._parent_counter(k):
             return (k, version[0])
         return (k, version, version[0])
+
+    def _parent_counter(self, k: int) -> list | None:
+        """The version counter input ``k``'s parent holds (None if the input has no parent)."""
+        parent = self.parents[k]
+        if parent is None:
+            return None
+        return parent.version if type(parent) is Node else parent._version
 
     def _counter(self, entry: tuple) -> list:
         """The version counter a ``saved_info`` entry refers to."""
         if len(entry) == 3:
             return entry[1]
-        if entry[0] == -1:
-            return self.version
-        parent = self.parents[entry[0]]
-        return parent.version if type(parent) is Node else parent._version
+        return self.version if entry[0] == -1 else self._parent_counter(entry[0])
 
     def _check_versions(self) -> None:
         for entry in self.saved_info or ():
