@@ -18,6 +18,7 @@ import gc
 import importlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -222,14 +223,8 @@ def _ratio(results: dict, row: str, peer: str, ref: str) -> float | None:
         return None
     ra, rb = a.get("rounds"), b.get("rounds")
     if ra and rb and len(ra) == len(rb) and all(v > 0 for v in rb):
-        return _median([x / y for x, y in zip(ra, rb)])
+        return statistics.median([x / y for x, y in zip(ra, rb)])
     return a["value"] / b["value"]
-
-
-def _median(values: list[float]) -> float:
-    values = sorted(values)
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def _unit(row: str) -> str:
@@ -374,7 +369,7 @@ def _median_of_rounds(rounds: list[dict]) -> dict:
         if failed:
             merged[row] = failed[0]
             continue
-        merged[row] = {**got[-1], "value": _median([g["value"] for g in got])}
+        merged[row] = {**got[-1], "value": statistics.median([g["value"] for g in got])}
         if len(got) > 1:
             merged[row]["rounds"] = [g["value"] for g in got]
     return merged
