@@ -460,3 +460,25 @@ def test_new_factory_methods_keep_dtype():
     assert d.new_empty(4).dtype == tl.float64
     assert d.new_zeros(1, requires_grad=True).requires_grad
     assert d.new_ones(2, dtype=tl.float32).dtype == tl.float32
+
+
+def test_inplace_op_that_saves_its_output_checks_only_later_writes():
+    x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    a = x * 1
+    a.pow_(x)  # saves its output, which is a's memory: the write that made it does not count
+    a.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), (np.log([1.0, 2.0, 3.0]) + 1) * [1.0, 4.0, 27.0])
+    b = x * 1
+    b.pow_(x)
+    b.add_(1.0)  # a later write does
+    with pytest.raises(RuntimeError, match="the output of PowBackward0"):
+        b.sum().backward()
+
+
+def test_inplace_on_a_saved_constant_makes_backward_raise():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    a = tl.tensor([3.0, 4.0])  # needs no grad, but Mul saved it for x's gradient
+    y = x * a
+    a.add_(1.0)
+    with pytest.raises(RuntimeError, match="input 1 of MulBackward0 is at version 1"):
+        y.sum().backward()

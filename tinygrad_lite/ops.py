@@ -1197,8 +1197,11 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
         )
     _write(t, result._array, op)
     node = result.grad_fn
+    if node.saved:  # a saved output is t's memory from now on
+        node.saved = tuple(t._array if s is node.out else s for s in node.saved)
     node.out = t._array
     node.version = t._version
+    t._version[1] = node.seq  # this write made the node's output: it must not count against it
     t.grad_fn = node
     t._rg = True
     return t

@@ -81,7 +81,7 @@ class Tensor:
         self._rg = False
         self.grad = None
         self.grad_fn = None
-        self._version = version or [0]
+        self._version = version or [0, -1]
         self._hooks = None
         if requires_grad:
             self.requires_grad_(True)
@@ -94,7 +94,7 @@ class Tensor:
         t._rg = requires_grad
         t.grad = None
         t.grad_fn = grad_fn
-        t._version = version or [0]
+        t._version = version or [0, -1]
         t._hooks = None
         return t
 

@@ -117,6 +117,7 @@ def run_backward(
             if not retain_graph:
                 if node.saved is not None:
                     node.saved = FREED
+                    node.args = None
                 if not keep:
                     node.out = None
             for parent, ig in zip(node.parents, input_grads):

@@ -39,10 +39,13 @@ last_write = [-1]  # the sequence number of the latest in-place write to any ten
 
 
 def bump_version(t: Any) -> None:
-    """Count an in-place change of ``t``'s values. Nodes created before the latest write get
-    their saved values' versions checked in backward; later nodes need no check."""
-    t._version[0] += 1
-    last_write[0] = _next_seq()
+    """Count an in-place change of ``t``'s values and stamp it with a fresh sequence number
+    (a version counter is a list ``[in-place writes so far, seq of the latest write]``):
+    a node created before the stamp (smaller ``seq``) that saved ``t`` will refuse to
+    backward. Only nodes older than the latest write anywhere need that check."""
+    counter = t._version
+    counter[0] += 1
+    counter[1] = last_write[0] = _next_seq()
 
 
 def next_seq() -> int:
@@ -75,7 +78,7 @@ class Node:
         "fn",  # the Function class
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "saved",  # tuple given to save_for_backward (None if nothing; FREED after backward)
-        "saved_info",  # per saved item: None, or (input index | -1 for the output, ..., version)
+        "args",  # the op's arguments, kept while ``saved`` is (to find what a saved array was)
         "seq",
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
@@ -95,7 +98,7 @@ class Node:
         self.parents = parents
         self.seq = seq
         self.saved = None
-        self.saved_info = None
+        self.args = None
 
     # --- the ctx API of PyTorch ------------------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -125,7 +128,7 @@ class Node:
                 "Specify retain_graph=True if you need to backward through the graph a second "
                 "time or if you need to access saved tensors after calling backward."
             )
-        if self.saved_info is not None and self.seq < last_write[0]:
+        if self.seq < last_write[0]:  # something was written in place after this node
             self._check_versions()
 
     @property
@@ -154,70 +157,44 @@ class Node:
             self.hooks = []
         self.hooks.append(fn)
 
-    # --- helpers used by apply/engine --------------------------------------------------------
-    def _record_saved(self, args: tuple, arrays: list, out_version: list) -> None:
-        """Remember where each saved array came from (input ``i`` of ``args``, or -1 for the
-        output) and the version it had, so backward can detect later in-place changes."""
-        out = self.out
-        info = []
-        for k, s in enumerate(self.saved):
-            if s is out:
-                info.append((-1, out_version[0]))
-            elif k < len(arrays) and s is arrays[k] and isinstance(args[k], Tensor):
-                info.append(self._entry(k, args[k]._version))  # the usual case: Mul saves x, y
-            elif type(s) is np.ndarray and (i := _input_index(s, args)) is not None:
-                info.append(self._entry(i, args[i]._version))
-            else:
-                info.append(None)  # a constant, or an array computed in forward
-        if any(info):
-            self.saved_info = tuple(info)
-
-    def _entry(self, k: int, version: list) -> tuple:
-        """``(k, version now)`` for input ``k`` whose counter ``parents[k]`` also holds, else
-        ``(k, counter, version now)``. (Tuples of numbers only
-        leave the cyclic GC's lists at its first pass: in a long graph that halves its work.)"""
-        if version is self._parent_counter(k):
-            return (k, version[0])
-        return (k, version, version[0])
-
-    def _parent_counter(self, k: int) -> list | None:
-        """The version counter input ``k``'s parent holds (None if the input has no parent)."""
-        parent = self.parents[k]
-        if parent is None:
-            return None
-        return parent.version if type(parent) is Node else parent._version
-
-    def _counter(self, entry: tuple) -> list:
-        """The version counter a ``saved_info`` entry refers to."""
-        if len(entry) == 3:
-            return entry[1]
-        return self.version if entry[0] == -1 else self._parent_counter(entry[0])
+    # --- helpers used by the engine --------------------------------------------------------
+    def _source(self, value: Any) -> tuple:
+        """Where saved ``value`` came from: ``(-1, output counter)`` for the output,
+        ``(i, counter)`` for the array of argument ``i``, ``(None, None)`` for anything else
+        (a constant, or an array computed in forward)."""
+        if value is self.out and value is not None:
+            return -1, self.version
+        if type(value) is np.ndarray and self.args is not None:
+            i = _input_index(value, self.args)
+            if i is not None:
+                return i, self.args[i]._version
+        return None, None
 
     def _check_versions(self) -> None:
-        for entry in self.saved_info or ():
-            if entry is None:
-                continue
-            now = self._counter(entry)[0]
-            if now != entry[-1]:
-                idx = "the output" if entry[0] == -1 else f"input {entry[0]}"
+        """Raise if a saved input or output was written in place after this node was made:
+        its version counter carries the sequence number of its latest write."""
+        for value in self.saved or ():
+            i, counter = self._source(value)
+            if counter is not None and counter[1] > self.seq:
+                what = "the output" if i == -1 else f"input {i}"
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: {idx} of {self.name()} is at version {now}; "
-                    f"expected version {entry[-1]} instead. Hint: replace the in-place operation "
+                    f"an inplace operation: {what} of {self.name()} is at version {counter[0]}, "
+                    f"changed after {self.name()} saved it. Hint: replace the in-place operation "
                     "(add_, mul_, +=, ...) with its out-of-place form, or clone() the tensor first."
                 )
 
-    def _as_tensor(self, i: int) -> Any:
-        """Saved value ``i`` as a Tensor connected to the graph (for differentiable backward)."""
-        value = self.saved[i]
-        entry = self.saved_info[i] if self.saved_info else None
+    def _as_tensor(self, k: int) -> Any:
+        """Saved value ``k`` as a Tensor connected to the graph (for differentiable backward)."""
+        value = self.saved[k]
         if isinstance(value, Tensor) or not isinstance(value, np.ndarray):
             return value
-        if entry is None:
+        i, _ = self._source(value)
+        if i is None:
             return Tensor._make(value, None, False)
-        if entry[0] == -1:
+        if i == -1:
             return Tensor._make(value, self, True)
-        parent = self.parents[entry[0]]
+        parent = self.parents[i]
         if parent is None:
             return Tensor._make(value, None, False)
         if isinstance(parent, Node):
@@ -357,18 +334,16 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
     """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
     if type(out) is not np.ndarray or out.dtype is _F64 and fn.promotes:
         out = _fix_output(node, out, arrays, fn.promotes)
-    version = args[0]._version if fn.is_view else [0]
+    version = (
+        args[0]._version if fn.is_view else [0, -1]
+    )  # a new version counter (see bump_version)
     if node is UNRECORDED:
         return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
     node.version = version
-    saved = node.saved
-    if saved:
-        if len(saved) == 1 and saved[0] is out:  # the usual case for exp, tanh, sigmoid, ...
-            node.saved_info = ((-1, version[0]),)
-        else:
-            node._record_saved(args, arrays, version)
+    if node.saved:
+        node.args = args  # lets backward tell which saved arrays were inputs (_source)
     if STATE.watching:
         if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
             node.inputs = args

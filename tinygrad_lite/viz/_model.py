@@ -190,9 +190,9 @@ def _saved_input(node: Node, i: int) -> Any:
     saved = node.saved
     if saved is None or saved is FREED:
         return None
-    for k, entry in enumerate(node.saved_info or ()):
-        if entry is not None and entry[0] == i:
-            return saved[k]
+    for value in saved:
+        if node._source(value)[0] == i:
+            return value
     if i < SAVED_INPUTS.get(node.fn.__name__, 0) and i < len(saved):
         return saved[i]
     return None
