@@ -1,15 +1,19 @@
-"""The backward engine: collect the tape, walk it in reverse, accumulate gradients.
+"""The backward engine: walk the graph from the outputs, newest node first, accumulating gradients.
 
 ``tape(outputs)`` is the Wengert list: every node that reaches the outputs, in the order the
-program created them. ``run_backward`` walks that list from the end, calls each node's
-vector-Jacobian product, undoes broadcasting centrally (``sum_to``), and adds up the
-gradients of tensors used more than once. No recursion anywhere, so a chain of a million
-ops is fine, and the work is linear in the length of the tape.
+program created them. ``run_backward`` visits those nodes in the reverse order without
+building the list first: of the nodes that have received a gradient, it always takes the
+newest (a heap keyed by creation number), calls its vector-Jacobian product, undoes
+broadcasting centrally (``sum_to``), and adds up the gradients of tensors used more than
+once. A node's consumers are all newer than it, so its gradient is complete when its turn
+comes. No recursion anywhere, so a chain of a million ops is fine; a chain never touches
+the heap, and a graph with k branches open at once pays log k per node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from heapq import heapify, heappop, heappush, heappushpop
 from operator import attrgetter
 from typing import Any
 
@@ -88,26 +92,34 @@ def run_backward(
     keep = STATE.keep_intermediates
     anomaly = STATE.anomaly
     pop, get = grads.pop, grads.get
+    # Nodes that have a gradient and wait for their turn, as (-seq, node): a heap whose top
+    # is the newest. A node's consumers are all newer, so when it is the newest waiting,
+    # every contribution to its gradient has arrived.
+    waiting = [(-k.seq, k) for k in grads if type(k) is Node]
+    heapify(waiting)
+    plain = True  # every node so far is a Primitive without hooks (see _Owner)
     prev_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
     try:
-        nodes = tape(outputs)
-        for node in reversed(nodes):
-            g = pop(node, None)
-            if g is None:
-                continue
+        node = heappop(waiting)[1] if waiting else None
+        while node is not None:
+            g = pop(node)
             if node.hooks:
+                plain = False
                 g = _run_hooks(node.hooks, g, create_graph)
             if capture_nodes and node in capture_nodes:
                 captured[node] = g
             if keep:
                 node.grad = g
+            fn = node.fn
+            if not fn.array_mode:
+                plain = False
             if create_graph:
                 input_grads = _vjp_on_tensors(node, g)
             else:
                 if node.saved is not None and (node.saved is FREED or node.seq < last_write[0]):
                     node.check_saved()  # raises if freed, or changed in place since saved
-                input_grads = node.fn.vjp(node, g)
+                input_grads = fn.vjp(node, g)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
             if anomaly:
@@ -120,15 +132,29 @@ def run_backward(
                     node.args = None
                 if not keep:
                     node.out = None
+            new = None  # a node that got its first gradient just now
             for parent, ig in zip(node.parents, input_grads):
                 if parent is None or ig is None:
                     continue
+                is_node = type(parent) is Node
                 # (a leaf's shape read from its array: skips the Tensor.shape property call)
-                shape = parent.shape if type(parent) is Node else parent._array.shape
+                shape = parent.shape if is_node else parent._array.shape
                 if ig.shape != shape:
                     ig = sum_to(ig, shape)
                 old = get(parent)
-                grads[parent] = ig if old is None else old + ig
+                if old is not None:
+                    grads[parent] = old + ig
+                    continue
+                grads[parent] = ig
+                if is_node:
+                    if new is None:
+                        new = parent  # (kept off the heap: in a chain it is the next node)
+                    else:
+                        heappush(waiting, (-parent.seq, parent))
+            if new is not None:  # the next node is the newest of `new` and the heap's top
+                node = heappushpop(waiting, (-new.seq, new))[1] if waiting else new
+            else:
+                node = heappop(waiting)[1] if waiting else None
     finally:
         STATE.grad_enabled = prev_mode
 
@@ -149,7 +175,7 @@ def run_backward(
         if only is not None and leaf not in only:
             continue
         if owner is None and leaf.grad is None:
-            owner = _Owner(grad_outputs, nodes, keep or create_graph)
+            owner = _Owner(grad_outputs, plain and not (keep or create_graph))
         _accumulate_leaf(leaf, g, create_graph, owner)
     return None
 
@@ -165,21 +191,16 @@ class _Owner:
 
     SMALL = 4096  # below this many elements, copying is cheaper than making sure
 
-    def __init__(self, seeds: Sequence[Any], nodes: list, never: bool) -> None:
-        self.seeds, self.nodes, self.never = seeds, nodes, never
+    def __init__(self, seeds: Sequence[Any], allowed: bool) -> None:
+        self.seeds, self.allowed = seeds, allowed  # allowed: no hooks, user Functions, keep...
         self.taken: set = set()
-        self.only_primitives: bool | None = None
 
     def may_own(self, g: Any) -> bool:
-        if self.never or type(g) is not np.ndarray or g.size < self.SMALL:
+        if not self.allowed or type(g) is not np.ndarray or g.size < self.SMALL:
             return False
         if g.base is not None or not g.flags.writeable or id(g) in self.taken:
             return False
         if any(g is s for s in self.seeds):
-            return False
-        if self.only_primitives is None:  # once per backward, and only for large gradients
-            self.only_primitives = all(n.fn.array_mode and not n.hooks for n in self.nodes)
-        if not self.only_primitives:
             return False
         self.taken.add(id(g))
         return True
