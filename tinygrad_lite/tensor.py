@@ -427,20 +427,19 @@ class Tensor:
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ operators
-    def __add__(self, other: Any) -> Tensor:
-        return Add.apply(self, other)
+    # An operator or method that only applies a primitive *is* that primitive's ``apply``
+    # (``__add__ = Add.apply``): one Python call per op (see autograd.function._apply2_for).
+    __add__ = Add.apply
 
     def __radd__(self, other: Any) -> Tensor:
         return Add.apply(other, self)
 
-    def __sub__(self, other: Any) -> Tensor:
-        return Sub.apply(self, other)
+    __sub__ = Sub.apply
 
     def __rsub__(self, other: Any) -> Tensor:
         return Sub.apply(other, self)
 
-    def __mul__(self, other: Any) -> Tensor:
-        return Mul.apply(self, other)
+    __mul__ = Mul.apply
 
     def __rmul__(self, other: Any) -> Tensor:
         return Mul.apply(other, self)
@@ -451,8 +450,7 @@ class Tensor:
     def __rtruediv__(self, other: Any) -> Tensor:
         return ops.div(other, self)
 
-    def __pow__(self, exponent: Any) -> Tensor:
-        return Pow.apply(self, exponent)
+    __pow__ = Pow.apply
 
     def __rpow__(self, base: Any) -> Tensor:
         return Pow.apply(base, self)
@@ -463,14 +461,12 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
 
-    def __neg__(self) -> Tensor:
-        return Neg.apply(self)
+    __neg__ = Neg.apply
 
     def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self) -> Tensor:
-        return Abs.apply(self)
+    __abs__ = Abs.apply
 
     def __floordiv__(self, other: Any) -> Tensor:
         return ops.floor_divide(self, other)
@@ -564,59 +560,43 @@ class Tensor:
         """Sum of the main diagonal of a 2-D tensor."""
         return ops.trace(self)
 
-    def neg(self) -> Tensor:
-        return Neg.apply(self)
+    neg = Neg.apply
 
-    def abs(self) -> Tensor:
-        return Abs.apply(self)
+    abs = Abs.apply
 
-    def exp(self) -> Tensor:
-        return Exp.apply(self)
+    exp = Exp.apply
 
-    def log(self) -> Tensor:
-        return Log.apply(self)
+    log = Log.apply
 
-    def log1p(self) -> Tensor:
-        return Log1p.apply(self)
+    log1p = Log1p.apply
 
-    def expm1(self) -> Tensor:
-        return Expm1.apply(self)
+    expm1 = Expm1.apply
 
-    def sqrt(self) -> Tensor:
-        return Sqrt.apply(self)
+    sqrt = Sqrt.apply
 
-    def rsqrt(self) -> Tensor:
-        return Rsqrt.apply(self)
+    rsqrt = Rsqrt.apply
 
-    def sin(self) -> Tensor:
-        return Sin.apply(self)
+    sin = Sin.apply
 
-    def cos(self) -> Tensor:
-        return Cos.apply(self)
+    cos = Cos.apply
 
-    def tan(self) -> Tensor:
-        return Tan.apply(self)
+    tan = Tan.apply
 
-    def tanh(self) -> Tensor:
-        return Tanh.apply(self)
+    tanh = Tanh.apply
 
-    def sigmoid(self) -> Tensor:
-        return Sigmoid.apply(self)
+    sigmoid = Sigmoid.apply
 
-    def relu(self) -> Tensor:
-        return Relu.apply(self)
+    relu = Relu.apply
 
     def erf(self) -> Tensor:
         return ops.erf(self)
 
-    def sign(self) -> Tensor:
-        return Sign.apply(self)
+    sign = Sign.apply
 
     def square(self) -> Tensor:
         return Mul.apply(self, self)
 
-    def reciprocal(self) -> Tensor:
-        return Reciprocal.apply(self)
+    reciprocal = Reciprocal.apply
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         return ops.clamp(self, min, max)

@@ -120,3 +120,26 @@ def test_new_thread_starts_with_grad_enabled():
         t.start()
         t.join()
     assert results == [True]
+
+
+def test_save_inputs_and_anomaly_are_per_thread_and_counted_once_per_thread():
+    from tinygrad_lite.autograd.grad_mode import WATCHED
+
+    seen = {}
+    inside, checked = threading.Event(), threading.Event()
+
+    def worker():
+        with tl.autograd.graph.save_inputs(), tl.autograd.detect_anomaly():
+            seen["worker_count"] = WATCHED[0]
+            seen["worker_keeps"] = "inputs" in (_leaf() * 2).grad_fn.__dict__
+            inside.set()
+            checked.wait(5)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(5)
+    seen["main_keeps"] = "inputs" in (_leaf() * 2).grad_fn.__dict__
+    checked.set()
+    t.join()
+    assert seen == {"worker_count": 1, "worker_keeps": True, "main_keeps": False}
+    assert WATCHED[0] == 0  # both switches off again: ops skip the thread-local read

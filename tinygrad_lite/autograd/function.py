@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from .grad_mode import STATE
+from .grad_mode import STATE, WATCHED
 
 __all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version"]
 
@@ -289,45 +289,65 @@ def _apply(fn: Any, *args: Any) -> Any:
     return _output(fn, node, out, args, arrays)
 
 
-def _apply1(fn: Any, x: Any) -> Any:
-    """``_apply`` for a Primitive of one argument (the same steps, without the loop)."""
-    if isinstance(x, Tensor):
-        xa = x._array
-        record = x._rg and STATE.grad_enabled
-        node = Node(fn, (x.grad_fn or x,), _next_seq()) if record else UNRECORDED
-    else:
-        xa, node = x, UNRECORDED
-    try:
-        out = fn.forward(node, xa)
-    except (ValueError, TypeError) as e:
-        raise forward_error(fn.__name__.lower(), (xa,), e) from e
-    return _output(fn, node, out, (x,), (xa,))
+def _apply1_for(fn: Any) -> Any:
+    """``fn.apply`` for a Primitive of one argument: ``_apply``'s steps without the loop, in a
+    function made once per class (``fn`` is a closure variable). ``Tensor.tanh = Tanh.apply``
+    then makes ``x.tanh()`` one Python call."""
+    forward, op = fn.forward, fn.__name__.lower()
+
+    def apply(x: Any) -> Any:
+        if isinstance(x, Tensor):
+            xa = x._array
+            record = x._rg and STATE.grad_enabled
+            node = Node(fn, (x.grad_fn or x,), _next_seq()) if record else UNRECORDED
+        else:
+            xa, node = x, UNRECORDED
+        try:
+            out = forward(node, xa)
+        except (ValueError, TypeError) as e:
+            raise forward_error(op, (xa,), e) from e
+        return _output(fn, node, out, (x,), (xa,))
+
+    return _named(apply, fn)
 
 
-def _apply2(fn: Any, x: Any, y: Any) -> Any:
-    """``_apply`` for a Primitive of two arguments (the operators' hot path)."""
-    px = py = None
-    if isinstance(x, Tensor):
-        xa = x._array
-        if x._rg:
-            px = x.grad_fn or x
-    else:
-        xa = x
-    if isinstance(y, Tensor):
-        ya = y._array
-        if y._rg:
-            py = y.grad_fn or y
-    else:
-        ya = y
-    if (px is not None or py is not None) and STATE.grad_enabled:
-        node = Node(fn, (px, py), _next_seq())
-    else:
-        node = UNRECORDED
-    try:
-        out = fn.forward(node, xa, ya)
-    except (ValueError, TypeError) as e:
-        raise forward_error(fn.__name__.lower(), (xa, ya), e) from e
-    return _output(fn, node, out, (x, y), (xa, ya))
+def _apply2_for(fn: Any) -> Any:
+    """``fn.apply`` for a Primitive of two arguments (the operators' hot path; see
+    ``_apply1_for``): ``Tensor.__mul__ = Mul.apply`` makes ``x * y`` one Python call."""
+    forward, op = fn.forward, fn.__name__.lower()
+
+    def apply(x: Any, y: Any) -> Any:
+        px = py = None
+        if isinstance(x, Tensor):
+            xa = x._array
+            if x._rg:
+                px = x.grad_fn or x
+        else:
+            xa = x
+        if isinstance(y, Tensor):
+            ya = y._array
+            if y._rg:
+                py = y.grad_fn or y
+        else:
+            ya = y
+        if (px is not None or py is not None) and STATE.grad_enabled:
+            node = Node(fn, (px, py), _next_seq())
+        else:
+            node = UNRECORDED
+        try:
+            out = forward(node, xa, ya)
+        except (ValueError, TypeError) as e:
+            raise forward_error(op, (xa, ya), e) from e
+        return _output(fn, node, out, (x, y), (xa, ya))
+
+    return _named(apply, fn)
+
+
+def _named(apply: Any, fn: Any) -> Any:
+    """``apply`` made for ``fn``, named and documented as ``fn.apply`` (for help() and tracebacks)."""
+    apply.__qualname__ = f"{fn.__name__}.apply"
+    apply.__doc__ = fn.__doc__
+    return apply
 
 
 def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
@@ -344,7 +364,7 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
     node.version = version
     if node.saved:
         node.args = args  # lets backward tell which saved arrays were inputs (_source)
-    if STATE.watching:
+    if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)
         if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
             node.inputs = args
         if STATE.anomaly:
@@ -430,7 +450,7 @@ class Primitive(Function):
         # ``apply`` without the loop over arguments for forwards of one or two arguments
         arity = cls.forward.__code__.co_argcount - 1  # minus ctx
         if not cls.forward.__code__.co_flags & inspect.CO_VARARGS and arity in (1, 2):
-            cls.apply = classmethod(_apply1 if arity == 1 else _apply2)
+            cls.apply = staticmethod((_apply1_for if arity == 1 else _apply2_for)(cls))
 
 
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:

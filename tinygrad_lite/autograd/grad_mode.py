@@ -43,7 +43,7 @@ class _State(threading.local):
     @anomaly.setter
     def anomaly(self, on: bool) -> None:
         self._anomaly = on
-        self.watching = on or self._save_inputs
+        self._watch(on or self._save_inputs)
 
     @property
     def save_inputs(self) -> bool:
@@ -53,8 +53,19 @@ class _State(threading.local):
     @save_inputs.setter
     def save_inputs(self, on: bool) -> None:
         self._save_inputs = on
-        self.watching = on or self._anomaly
+        self._watch(on or self._anomaly)
 
+    def _watch(self, on: bool) -> None:
+        with _watch_lock:
+            if on != self.watching:
+                WATCHED[0] += 1 if on else -1
+                self.watching = on
+
+
+# How many threads have ``watching`` on. Ops read this plain list first: reading a
+# thread-local attribute costs as much as a few dozen plain reads, and it is almost never on.
+WATCHED = [0]
+_watch_lock = threading.Lock()
 
 STATE = _State()
 
