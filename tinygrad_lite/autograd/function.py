@@ -82,7 +82,7 @@ class Node:
         "seq",
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
-        "version",  # the output's version counter
+        "version",  # the output's version counter (set only when the node saves values)
         "__dict__",  # ctx.anything = ... (created lazily, only when used)
         "__weakref__",
     )
@@ -99,6 +99,7 @@ class Node:
         self.seq = seq
         self.saved = None
         self.args = None
+        self.version = None
 
     # --- the ctx API of PyTorch ------------------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -361,9 +362,11 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
         return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
-    node.version = version
-    if node.saved:
-        node.args = args  # lets backward tell which saved arrays were inputs (_source)
+    saved = node.saved
+    if saved:  # what backward needs to check the saved values for in-place changes (_source)
+        node.version = version
+        if len(saved) > 1 or saved[0] is not out:
+            node.args = args
     if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)
         if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
             node.inputs = args
