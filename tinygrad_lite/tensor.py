@@ -842,16 +842,16 @@ class Tensor:
         return ops.fill_random_(self, "normal", mean, std, generator)
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self.add_(other)
+        return ops.inplace(self, Add, other, "add_")
 
     def __isub__(self, other: Any) -> Tensor:
-        return self.sub_(other)
+        return ops.inplace(self, Sub, other, "sub_")
 
     def __imul__(self, other: Any) -> Tensor:
-        return self.mul_(other)
+        return ops.inplace(self, Mul, other, "mul_")
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self.div_(other)
+        return ops.inplace(self, Div, other, "div_")
 
 
 def _binary_ufunc(prim: Any) -> Callable[[Any, Any], Tensor]:

