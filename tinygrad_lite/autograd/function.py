@@ -78,7 +78,7 @@ class Node:
         "fn",  # the Function class
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "saved",  # tuple given to save_for_backward (None if nothing; FREED after backward)
-        "args",  # the op's arguments, kept while ``saved`` is (to find what a saved array was)
+        "args",  # the op's arguments if it saved more than its output (which saved array is which)
         "seq",
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
@@ -345,7 +345,7 @@ def _apply2_for(fn: Any) -> Any:
 
 
 def _named(apply: Any, fn: Any) -> Any:
-    """``apply`` made for ``fn``, named and documented as ``fn.apply`` (for help() and tracebacks)."""
+    """``apply`` named and documented as ``fn.apply`` (for help() and tracebacks)."""
     apply.__qualname__ = f"{fn.__name__}.apply"
     apply.__doc__ = fn.__doc__
     return apply
