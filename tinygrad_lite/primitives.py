@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes as _dt
 from .autograd.function import Primitive
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
@@ -63,13 +64,10 @@ def values(t: Any) -> Any:
     return getattr(t, "_array", t)
 
 
-_ONE = {np.dtype(t): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
-
-
 def one_minus(a: Any) -> Any:
-    """``1 - a``. For a float array the 1 is a 0-d array of its dtype, the value NumPy would
-    use: converting a Python 1 costs NumPy more than the subtraction on small arrays."""
-    return _ONE.get(getattr(a, "dtype", None), 1) - a
+    """``1 - a``. For a float array the 1 is a 0-d array of its dtype (``dtypes.ONES``), the
+    value NumPy would use: converting a Python 1 costs more than the subtraction."""
+    return _dt.ONES.get(getattr(a, "dtype", None), 1) - a
 
 
 def _any(mask: Any) -> bool:

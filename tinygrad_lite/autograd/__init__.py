@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes as _dt
 from . import function as _f
 from . import graph
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
@@ -41,17 +42,6 @@ def _as_list(x: Any) -> list:
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
-_ONES: dict = {}
-
-
-def _one(dtype: np.dtype) -> np.ndarray:
-    """A 0-d one of ``dtype``, made once per dtype (never handed out: callers copy it)."""
-    one = _ONES.get(dtype)
-    if one is None:
-        one = _ONES[dtype] = np.ones((), dtype)
-    return one
-
-
 def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> list:
     """One starting gradient per output: given, or 1 for a scalar output."""
     Tensor = _f.Tensor
@@ -78,7 +68,7 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     "gradient= with the same shape as the output."
                 )
-            g = _one(out._array.dtype).reshape(out.shape).copy()  # (np.ones is 3x slower)
+            g = _dt.one(out._array.dtype).reshape(out.shape).copy()  # (np.ones is 3x slower)
         else:
             arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
             if arr.shape != out.shape:
