@@ -482,3 +482,45 @@ def test_inplace_on_a_saved_constant_makes_backward_raise():
     a.add_(1.0)
     with pytest.raises(RuntimeError, match="input 1 of MulBackward0 is at version 1"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda y: y.add_(1.0),
+        lambda y: y.reshape(4).add_(1.0),
+        lambda y: y.detach().add_(1.0),
+        lambda y: y[0].mul_(2.0),
+    ],
+    ids=["itself", "a view", "detach()", "an indexed view"],
+)
+def test_a_saved_output_written_without_recording_makes_backward_raise(write):
+    # exp saves its output; the output's version counter is made only when first needed
+    # (by the write, a view or detach) and must still reach the node that saved it
+    x = tl.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x.exp()
+    loss = y.sum()
+    with tl.no_grad():
+        write(y)
+    with pytest.raises(RuntimeError, match="the output of ExpBackward0 is at version 1"):
+        loss.backward()
+
+
+def test_a_saved_output_written_after_detach_in_place_makes_backward_raise():
+    x = tl.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    loss = y.sum()
+    y.detach_()
+    y.add_(1.0)
+    with pytest.raises(RuntimeError, match="ExpBackward0"):
+        loss.backward()
+
+
+def test_version_is_the_number_of_in_place_writes():
+    x = tl.tensor([1.0, 2.0])
+    v = x[0]
+    assert x._version == 0 and v._version == 0
+    x.add_(1.0)
+    v.mul_(2.0)
+    assert x._version == 2 and v._version == 2 and x.detach()._version == 2
+    assert (x * 1)._version == 0

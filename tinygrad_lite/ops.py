@@ -1200,8 +1200,8 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
     if node.saved:  # a saved output is t's memory from now on
         node.saved = tuple(t._array if s is node.out else s for s in node.saved)
     node.out = t._array
-    node.version = t._version
-    t._version[1] = node.seq  # this write made the node's output: it must not count against it
+    node.version = counter = _f.version_counter(t)
+    counter[1] = node.seq  # this write made the node's output: it must not count against it
     t.grad_fn = node
     t._rg = True
     return t

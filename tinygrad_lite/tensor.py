@@ -69,7 +69,7 @@ class Tensor:
     prefer ``tinygrad_lite.tensor(data, dtype=..., requires_grad=...)``.
     """
 
-    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_version", "_hooks", "__weakref__")
+    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_counter", "_hooks", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
@@ -81,7 +81,7 @@ class Tensor:
         self._rg = False
         self.grad = None
         self.grad_fn = None
-        self._version = version or [0, -1]
+        self._counter = version  # version counter (None until needed: see version_counter)
         self._hooks = None
         if requires_grad:
             self.requires_grad_(True)
@@ -94,11 +94,17 @@ class Tensor:
         t._rg = requires_grad
         t.grad = None
         t.grad_fn = grad_fn
-        t._version = version or [0, -1]
+        t._counter = version
         t._hooks = None
         return t
 
     # ------------------------------------------------------------------ attributes
+    @property
+    def _version(self) -> int:
+        """How many times this tensor (or a view sharing its memory) was changed in place."""
+        counter = self._counter
+        return 0 if counter is None else counter[0]
+
     @property
     def requires_grad(self) -> bool:
         """Whether operations on this tensor are recorded for backward."""
@@ -343,9 +349,10 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same values (shared array and version counter), cut from the graph."""
-        return Tensor._make(self._array, None, False, self._version)
+        return Tensor._make(self._array, None, False, _function.version_counter(self))
 
     def detach_(self) -> Tensor:
+        _function.version_counter(self)  # (the node that made it keeps seeing its writes)
         self.grad_fn = None
         self._rg = False
         return self

@@ -27,7 +27,7 @@ import numpy as np
 from .. import dtypes as _dt
 from .grad_mode import STATE, WATCHED
 
-__all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version"]
+__all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version", "version_counter"]
 
 Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
 _make: Any = None  # Tensor._make, bound with it
@@ -38,12 +38,24 @@ _next_seq = itertools.count().__next__  # creation order; a valid topological or
 last_write = [-1]  # the sequence number of the latest in-place write to any tensor
 
 
+def version_counter(t: Any) -> list:
+    """``t``'s version counter, a list ``[in-place writes so far, seq of the latest write]``
+    shared with its views. Made on first need: most tensors are never written in place, and
+    a tensor without one (``t._counter is None``) has never been written."""
+    counter = t._counter
+    if counter is None:
+        counter = t._counter = [0, -1]
+        node = t.grad_fn
+        if node is not None and node.out is t._array:  # the node that made t, which may have
+            node.version = counter  # saved it, checks this counter (see Node._source)
+    return counter
+
+
 def bump_version(t: Any) -> None:
-    """Count an in-place change of ``t``'s values and stamp it with a fresh sequence number
-    (a version counter is a list ``[in-place writes so far, seq of the latest write]``):
+    """Count an in-place change of ``t``'s values and stamp it with a fresh sequence number:
     a node created before the stamp (smaller ``seq``) that saved ``t`` will refuse to
     backward. Only nodes older than the latest write anywhere need that check."""
-    counter = t._version
+    counter = version_counter(t)
     counter[0] += 1
     counter[1] = last_write[0] = _next_seq()
 
@@ -82,7 +94,7 @@ class Node:
         "seq",
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
-        "version",  # the output's version counter (set only when the node saves values)
+        "version",  # the output's version counter (None until the output has one)
         "__dict__",  # ctx.anything = ... (created lazily, only when used)
         "__weakref__",
     )
@@ -168,7 +180,7 @@ class Node:
         if type(value) is np.ndarray and self.args is not None:
             i = _input_index(value, self.args)
             if i is not None:
-                return i, self.args[i]._version
+                return i, self.args[i]._counter  # (None: never written)
         return None, None
 
     def _check_versions(self) -> None:
@@ -355,18 +367,16 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
     """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
     if type(out) is not np.ndarray or out.dtype is _F64 and fn.promotes:
         out = _fix_output(node, out, arrays, fn.promotes)
-    version = (
-        args[0]._version if fn.is_view else [0, -1]
-    )  # a new version counter (see bump_version)
+    version = version_counter(args[0]) if fn.is_view else None  # (None: made on first need)
     if node is UNRECORDED:
         return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
     saved = node.saved
     if saved:  # what backward needs to check the saved values for in-place changes (_source)
-        node.version = version
         if len(saved) > 1 or saved[0] is not out:
-            node.args = args
+            node.args = args  # (saved inputs: their counters are read at backward time)
+    node.version = version  # the output's counter (None: version_counter() will set it)
     if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)
         if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
             node.inputs = args

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.function import version_counter
 from ..tensor import Tensor
 
 __all__ = ["Parameter"]
@@ -26,7 +27,9 @@ class Parameter(Tensor):
             array = data._array
         else:
             array = np.asarray(data)
-        self._init_leaf(array, data._version if isinstance(data, Tensor) else None, requires_grad)
+        self._init_leaf(
+            array, version_counter(data) if isinstance(data, Tensor) else None, requires_grad
+        )
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
