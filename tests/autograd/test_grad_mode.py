@@ -143,3 +143,45 @@ def test_save_inputs_and_anomaly_are_per_thread_and_counted_once_per_thread():
     t.join()
     assert seen == {"worker_count": 1, "worker_keeps": True, "main_keeps": False}
     assert WATCHED[0] == 0  # both switches off again: ops skip the thread-local read
+
+
+def test_grad_off_holds_one_entry_per_thread_with_grad_mode_off():
+    from tinygrad_lite.autograd.grad_mode import GRAD_OFF
+
+    seen = {}
+    inside, checked = threading.Event(), threading.Event()
+
+    def worker():
+        with tl.no_grad(), tl.no_grad():  # nested: still one entry for this thread
+            seen["worker"] = len(GRAD_OFF)
+            seen["worker_records"] = (_leaf() * 2).grad_fn is not None
+            inside.set()
+            checked.wait(5)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(5)
+    seen["main_records"] = (_leaf() * 2).grad_fn is not None
+    checked.set()
+    t.join()
+    assert seen == {"worker": 1, "worker_records": False, "main_records": True}
+    assert GRAD_OFF == []  # back on everywhere: ops skip the thread-local read
+
+
+def test_backward_code_on_tensors_runs_with_grad_mode_create_graph_then_restores_it():
+    modes = []
+    x = _leaf()
+    y = x * 3
+    y.register_hook(lambda g: modes.append(tl.is_grad_enabled()))
+    (y * y).sum().backward()  # the hook runs with grad mode off
+    y = x * 3
+    y.register_hook(lambda g: modes.append(tl.is_grad_enabled()))
+    tl.autograd.grad((y * y).sum(), x, create_graph=True)  # ... and on with create_graph
+    assert modes == [False, True] and tl.is_grad_enabled()
+    with tl.no_grad():
+        (x * 3).sum()  # (nothing recorded)
+    z = (x * 2).sum()
+    with tl.no_grad():
+        z.backward()  # a plain backward inside no_grad leaves grad mode off
+        assert not tl.is_grad_enabled()
+    assert tl.is_grad_enabled()

@@ -97,23 +97,25 @@ def run_backward(
     # every contribution to its gradient has arrived.
     waiting = [(-k.seq, k) for k in grads if type(k) is Node]
     heapify(waiting)
-    plain = True  # every node so far is a Primitive without hooks (see _Owner)
-    prev_mode = STATE.grad_enabled
-    STATE.grad_enabled = create_graph
+    # Backward code that works on Tensors (hooks, user Functions, create_graph) runs with
+    # grad mode = create_graph. Primitives' backwards on arrays record nothing, so the
+    # mode is switched (and restored at the end) only once such code is met.
+    plain = not create_graph  # every node so far is a Primitive without hooks (see _Owner)
+    prev_mode = None if plain else _set_grad_mode(create_graph)
     try:
         node = heappop(waiting)[1] if waiting else None
         while node is not None:
             g = pop(node)
-            if node.hooks:
+            fn = node.fn
+            if plain and (node.hooks or not fn.array_mode):  # Tensor code from here on
                 plain = False
+                prev_mode = _set_grad_mode(create_graph)
+            if node.hooks:
                 g = _run_hooks(node.hooks, g, create_graph)
             if capture_nodes and node in capture_nodes:
                 captured[node] = g
             if keep:
                 node.grad = g
-            fn = node.fn
-            if not fn.array_mode:
-                plain = False
             if create_graph:
                 input_grads = _vjp_on_tensors(node, g)
             else:
@@ -156,7 +158,8 @@ def run_backward(
             else:
                 node = heappop(waiting)[1] if waiting else None
     finally:
-        STATE.grad_enabled = prev_mode
+        if prev_mode is not None:
+            STATE.grad_enabled = prev_mode
 
     # What is left in `grads` are the leaves' gradients.
     if not accumulate:
@@ -175,9 +178,16 @@ def run_backward(
         if only is not None and leaf not in only:
             continue
         if owner is None and leaf.grad is None:
-            owner = _Owner(grad_outputs, plain and not (keep or create_graph))
+            owner = _Owner(grad_outputs, plain and not keep)
         _accumulate_leaf(leaf, g, create_graph, owner)
     return None
+
+
+def _set_grad_mode(on: bool) -> bool:
+    """Switch this thread's grad mode to ``on``; return the mode it had."""
+    prev = STATE.grad_enabled
+    STATE.grad_enabled = on
+    return prev
 
 
 class _Owner:

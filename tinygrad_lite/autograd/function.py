@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from .grad_mode import STATE, WATCHED
+from .grad_mode import GRAD_OFF, STATE, WATCHED
 
 __all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version", "version_counter"]
 
@@ -95,13 +95,13 @@ class Node:
         "shape",  # shape of the output
         "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
         "version",  # the output's version counter (None until the output has one)
+        "hooks",  # hooks registered on the output tensor (non-leaf), or None
         "__dict__",  # ctx.anything = ... (created lazily, only when used)
         "__weakref__",
     )
     # Rarely set, so they are class-level defaults: setting one puts it in the node's
     # ``__dict__``, and creating a node (once per op) stays cheap.
     grad: Any = None  # output gradient, kept only while autograd.graph.keep_intermediates() is on
-    hooks: Any = None  # hooks registered on the output tensor (non-leaf), or None
     trace: Any = None  # where the op was created (only in anomaly mode)
     tensor_mode = False  # True while backward runs with Tensors (create_graph)
 
@@ -112,6 +112,7 @@ class Node:
         self.saved = None
         self.args = None
         self.version = None
+        self.hooks = None
 
     # --- the ctx API of PyTorch ------------------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -215,6 +216,19 @@ class Node:
         return parent  # a leaf Tensor
 
 
+def _new_node(fn: type, parents: tuple) -> Node:
+    """``Node(fn, parents, next_seq())``, built without ``type.__call__`` (once per recorded op)."""
+    node = _new(Node)
+    node.fn = fn
+    node.parents = parents
+    node.seq = _next_seq()
+    node.saved = node.args = node.version = node.hooks = None
+    return node
+
+
+_new = object.__new__
+
+
 def _input_index(array: np.ndarray, args: tuple) -> int | None:
     """Which argument is the Tensor holding ``array`` (None if none is)."""
     for i, t in enumerate(args):
@@ -289,12 +303,12 @@ def _apply(fn: Any, *args: Any) -> Any:
         else:
             arrays.append(a)
         parents.append(None)
-    record = requires and STATE.grad_enabled
+    record = requires and (not GRAD_OFF or STATE.grad_enabled)  # (see GRAD_OFF)
     if not fn.array_mode:  # a user Function: forward gets Tensors
-        node = Node(fn, tuple(parents), _next_seq())
+        node = _new_node(fn, tuple(parents))
         return _output(fn, node if record else UNRECORDED, _forward_with_tensors(fn, node, args),
                        args, arrays)  # fmt: skip
-    node = Node(fn, tuple(parents), _next_seq()) if record else UNRECORDED
+    node = _new_node(fn, tuple(parents)) if record else UNRECORDED
     try:
         out = fn.forward(node, *arrays)
     except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
@@ -311,8 +325,8 @@ def _apply1_for(fn: Any) -> Any:
     def apply(x: Any) -> Any:
         if isinstance(x, Tensor):
             xa = x._array
-            record = x._rg and STATE.grad_enabled
-            node = Node(fn, (x.grad_fn or x,), _next_seq()) if record else UNRECORDED
+            record = x._rg and (not GRAD_OFF or STATE.grad_enabled)
+            node = _new_node(fn, (x.grad_fn or x,)) if record else UNRECORDED
         else:
             xa, node = x, UNRECORDED
         try:
@@ -343,8 +357,8 @@ def _apply2_for(fn: Any) -> Any:
                 py = y.grad_fn or y
         else:
             ya = y
-        if (px is not None or py is not None) and STATE.grad_enabled:
-            node = Node(fn, (px, py), _next_seq())
+        if (px is not None or py is not None) and (not GRAD_OFF or STATE.grad_enabled):
+            node = _new_node(fn, (px, py))
         else:
             node = UNRECORDED
         try:
@@ -384,7 +398,14 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
             from .anomaly import on_forward  # imported only in anomaly mode
 
             on_forward(node, out, arrays)
-    return _make(out, node, True, version)
+    t = _new(Tensor)  # (Tensor._make inlined: once per recorded op)
+    t._array = out
+    t._rg = True
+    t.grad = None
+    t.grad_fn = node
+    t._counter = version
+    t._hooks = None
+    return t
 
 
 FunctionCtx = Node  # PyTorch's name for the ctx type

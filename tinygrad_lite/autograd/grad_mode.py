@@ -27,13 +27,24 @@ __all__ = [
 class _State(threading.local):
     """Per-thread switches read on every op. Class attributes are each thread's defaults."""
 
-    grad_enabled = True
+    _grad_enabled = True
     inference = False
     anomaly_check_nan = True
     keep_intermediates = False
     watching = False  # anomaly or save_inputs is on: each op has more to record (one check)
     _anomaly = False
     _save_inputs = False
+
+    @property
+    def grad_enabled(self) -> bool:
+        """Ops on tensors that require grad are recorded (``no_grad`` turns this off)."""
+        return self._grad_enabled
+
+    @grad_enabled.setter
+    def grad_enabled(self, on: bool) -> None:
+        if on != self._grad_enabled:
+            GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
+            self._grad_enabled = on
 
     @property
     def anomaly(self) -> bool:
@@ -56,16 +67,19 @@ class _State(threading.local):
         self._watch(on or self._anomaly)
 
     def _watch(self, on: bool) -> None:
-        with _watch_lock:
+        with _lock:
             if on != self.watching:
                 WATCHED[0] += 1 if on else -1
                 self.watching = on
 
 
-# How many threads have ``watching`` on. Ops read this plain list first: reading a
-# thread-local attribute costs as much as a few dozen plain reads, and it is almost never on.
+# One entry per thread that has grad mode off, and the number of threads that have
+# ``watching`` on. Ops read these plain lists first: reading a thread-local attribute costs
+# as much as a few dozen plain reads, and when no thread has flipped a switch, this one
+# has not either.
+GRAD_OFF: list = []
 WATCHED = [0]
-_watch_lock = threading.Lock()
+_lock = threading.Lock()  # (guards WATCHED)
 
 STATE = _State()
 
