@@ -8,9 +8,12 @@ one gradient per input of ``forward`` (None for arguments that are not different
 Rules that keep this table short:
 - Broadcasting is undone by the engine (``engine.sum_to``), so ``add`` may return ``g``
   for both inputs whatever their shapes.
-- Save only inputs, the output, or constants (masks, shapes) with ``save_for_backward``;
-  ``backward`` reads them back from ``ctx.saved`` (the engine has checked that they were
-  neither freed nor changed in place; a user ``Function`` reads ``ctx.saved_tensors``).
+- Save only inputs, the output, or constants (masks, shapes), as a tuple: ``ctx.saved =
+  (x, out)`` (what ``ctx.save_for_backward(x, out)`` does, without the call: a user
+  ``Function`` uses that and reads ``ctx.saved_tensors``); ``backward`` reads them back from
+  ``ctx.saved`` (the engine has checked that they were neither freed nor changed in place).
+- ``ctx.parents[i] is None`` when input ``i`` needs no gradient (what
+  ``ctx.needs_input_grad[i]`` says, read without building a tuple: the hot binary ops use it).
 - Promotion is applied by the machinery: a primitive with ``promotes = True`` gets NumPy's
   int + float or float32 + ``np.float64`` widening undone to PyTorch's result dtype.
 - Write ``backward`` with operators, ``.sum(axis=, keepdims=)``, ``.reshape``, ``.mT``,
@@ -134,7 +137,7 @@ class Sub(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        return g, (-g if ctx.needs_input_grad[1] else None)
+        return g, (-g if ctx.parents[1] is not None else None)
 
 
 class Mul(Primitive):
@@ -144,14 +147,14 @@ class Mul(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        ctx.save_for_backward(x, y)
+        ctx.saved = (x, y)
         return x * y
 
     @staticmethod
     def backward(ctx: Ctx, g):
         x, y = ctx.saved
-        need_x, need_y = ctx.needs_input_grad
-        return (g * y if need_x else None), (g * x if need_y else None)
+        to_x, to_y = ctx.parents
+        return (g * y if to_x is not None else None), (g * x if to_y is not None else None)
 
 
 class Div(Primitive):
@@ -161,14 +164,16 @@ class Div(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        ctx.save_for_backward(x, y)
+        ctx.saved = (x, y)
         return x / y
 
     @staticmethod
     def backward(ctx: Ctx, g):
         x, y = ctx.saved
-        need_x, need_y = ctx.needs_input_grad
-        return (g / y if need_x else None), (-g * x / (y * y) if need_y else None)
+        to_x, to_y = ctx.parents
+        return (g / y if to_x is not None else None), (
+            -g * x / (y * y) if to_y is not None else None
+        )
 
 
 class Pow(Primitive):
@@ -179,7 +184,7 @@ class Pow(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         out = x**y
-        ctx.save_for_backward(x, y, out)
+        ctx.saved = (x, y, out)
         return out
 
     @staticmethod
@@ -209,7 +214,7 @@ class Maximum(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         out = np.maximum(x, y)
-        ctx.save_for_backward(((x > y) + 0.5 * (x == y)).astype(out.dtype, copy=False))
+        ctx.saved = (((x > y) + 0.5 * (x == y)).astype(out.dtype, copy=False),)
         return out
 
     @staticmethod
@@ -226,7 +231,7 @@ class Minimum(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         out = np.minimum(x, y)
-        ctx.save_for_backward(((x < y) + 0.5 * (x == y)).astype(out.dtype, copy=False))
+        ctx.saved = (((x < y) + 0.5 * (x == y)).astype(out.dtype, copy=False),)
         return out
 
     @staticmethod
@@ -243,7 +248,7 @@ class Where(Primitive):
     @staticmethod
     def forward(ctx: Ctx, cond, x, y):
         cond = np.asarray(cond, dtype=bool)
-        ctx.save_for_backward(cond, ~cond)
+        ctx.saved = (cond, ~cond)
         return np.where(cond, x, y)
 
     @staticmethod
@@ -275,7 +280,7 @@ class Exp(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.exp(x)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -289,7 +294,7 @@ class Log(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        ctx.save_for_backward(x)
+        ctx.saved = (x,)
         return np.log(x)
 
     @staticmethod
@@ -303,7 +308,7 @@ class Log1p(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        ctx.save_for_backward(x)
+        ctx.saved = (x,)
         return np.log1p(x)
 
     @staticmethod
@@ -318,7 +323,7 @@ class Expm1(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.expm1(x)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -333,7 +338,7 @@ class Sqrt(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.sqrt(x)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -348,7 +353,7 @@ class Rsqrt(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = 1 / np.sqrt(x)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -363,7 +368,7 @@ class Reciprocal(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = 1 / x
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -377,7 +382,7 @@ class Sin(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        ctx.save_for_backward(x)
+        ctx.saved = (x,)
         return np.sin(x)
 
     @staticmethod
@@ -391,7 +396,7 @@ class Cos(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        ctx.save_for_backward(x)
+        ctx.saved = (x,)
         return np.cos(x)
 
     @staticmethod
@@ -406,7 +411,7 @@ class Tan(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.tan(x)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -421,7 +426,7 @@ class Tanh(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.tanh(x)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -437,7 +442,7 @@ class Sigmoid(Primitive):
     def forward(ctx: Ctx, x):
         e = np.exp(-np.abs(x))
         out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -452,7 +457,7 @@ class Relu(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         positive = x > 0
-        ctx.save_for_backward(positive)
+        ctx.saved = (positive,)
         return np.maximum(x, 0)  # not x * positive: that gives -0.0 for negative x
 
     @staticmethod
@@ -467,7 +472,7 @@ class LeakyRelu(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, slope):
         scale = np.where(x > 0, 1, slope).astype(x.dtype)
-        ctx.save_for_backward(scale)
+        ctx.saved = (scale,)
         return x * scale
 
     @staticmethod
@@ -481,7 +486,7 @@ class Abs(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        ctx.save_for_backward(np.sign(x))
+        ctx.saved = (np.sign(x),)
         return np.abs(x)
 
     @staticmethod
@@ -512,7 +517,7 @@ class Clamp(Primitive):
             inside &= x >= lo
         if hi is not None:
             inside &= x <= hi
-        ctx.save_for_backward(inside)
+        ctx.saved = (inside,)
         return np.clip(x, lo, hi)
 
     @staticmethod
@@ -531,7 +536,7 @@ class Erf(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        ctx.save_for_backward(x)
+        ctx.saved = (x,)
         return _erf(x)
 
     @staticmethod
@@ -630,7 +635,7 @@ class Prod(Primitive):
     def forward(ctx: Ctx, x, dim, keepdim):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
         out = x.prod(axis=dim, keepdims=keepdim)
-        ctx.save_for_backward(x, out)
+        ctx.saved = (x, out)
         return out
 
     @staticmethod
@@ -708,7 +713,7 @@ def _extremum(ctx: Ctx, x: np.ndarray, dim: Any, keepdim: bool, reduce: Any) -> 
     ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
     out = reduce(x, axis=dim, keepdims=True)
     hit = x == out
-    ctx.save_for_backward((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype))
+    ctx.saved = ((hit / hit.sum(axis=dim, keepdims=True)).astype(x.dtype),)
     return out if keepdim else np.squeeze(out, axis=dim)
 
 
@@ -722,7 +727,7 @@ class LogSoftmax(Primitive):
         m = np.where(np.isfinite(m), m, 0)
         shifted = x - m
         out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -740,7 +745,7 @@ class Softmax(Primitive):
         m = x.max(axis=dim, keepdims=True)
         e = np.exp(x - np.where(np.isfinite(m), m, 0))
         out = e / e.sum(axis=dim, keepdims=True)
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -870,7 +875,7 @@ class MatMul(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.saved = (a, b)
         return a @ b
 
     @staticmethod
@@ -901,7 +906,7 @@ class Linear(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, w, b):
-        ctx.save_for_backward(x, w)
+        ctx.saved = (x, w)
         out = x @ w.T
         if b is None:
             return out

@@ -239,7 +239,8 @@ def _input_index(array: np.ndarray, args: tuple) -> int | None:
 
 class _Unrecorded:
     """The ``ctx`` a Primitive's forward gets when nothing is recorded (no input needs grad,
-    or grad mode is off): it accepts ``save_for_backward`` and attributes, and keeps nothing."""
+    or grad mode is off): it accepts ``saved = ...``, ``save_for_backward`` and attributes,
+    and keeps nothing."""
 
     __slots__ = ()
 

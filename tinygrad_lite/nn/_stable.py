@@ -30,7 +30,7 @@ class LogSigmoid(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
-        ctx.save_for_backward(out)
+        ctx.saved = (out,)
         return out
 
     @staticmethod
@@ -47,7 +47,7 @@ class BinaryCrossEntropy(Primitive):
         with np.errstate(divide="ignore"):
             log_x = np.maximum(np.log(x), -100)
             log_1mx = np.maximum(np.log(1 - x), -100)
-        ctx.save_for_backward(x, y)
+        ctx.saved = (x, y)
         return -(y * log_x + (1 - y) * log_1mx)
 
     @staticmethod
