@@ -308,13 +308,13 @@ def _apply(fn: Any, *args: Any) -> Any:
     if not fn.array_mode:  # a user Function: forward gets Tensors
         node = _new_node(fn, tuple(parents))
         return _output(fn, node if record else UNRECORDED, _forward_with_tensors(fn, node, args),
-                       args, arrays)  # fmt: skip
+                       args)  # fmt: skip
     node = _new_node(fn, tuple(parents)) if record else UNRECORDED
     try:
         out = fn.forward(node, *arrays)
     except (ValueError, TypeError) as e:  # free when nothing is raised (Python >= 3.11)
         raise forward_error(fn.__name__.lower(), arrays, e) from e
-    return _output(fn, node, out, args, arrays)
+    return _output(fn, node, out, args)
 
 
 def _apply1_for(fn: Any) -> Any:
@@ -334,7 +334,7 @@ def _apply1_for(fn: Any) -> Any:
             out = forward(node, xa)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa,), e) from e
-        return _output(fn, node, out, (x,), (xa,))
+        return _output(fn, node, out, (x,))
 
     return _named(apply, fn)
 
@@ -366,7 +366,7 @@ def _apply2_for(fn: Any) -> Any:
             out = forward(node, xa, ya)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa, ya), e) from e
-        return _output(fn, node, out, (x, y), (xa, ya))
+        return _output(fn, node, out, (x, y))
 
     return _named(apply, fn)
 
@@ -378,10 +378,15 @@ def _named(apply: Any, fn: Any) -> Any:
     return apply
 
 
-def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
+def _arrays(args: tuple) -> tuple:
+    """The arrays an op ran on: each Tensor argument's array, other arguments as they are."""
+    return tuple([a._array if isinstance(a, Tensor) else a for a in args])
+
+
+def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
     if type(out) is not np.ndarray or out.dtype is _F64 and fn.promotes:
-        out = _fix_output(node, out, arrays, fn.promotes)
+        out = _fix_output(node, out, _arrays(args), fn.promotes)
     version = version_counter(args[0]) if fn.is_view else None  # (None: made on first need)
     if node is UNRECORDED:
         return _make(out, None, False, version)
@@ -398,7 +403,7 @@ def _output(fn: Any, node: Any, out: Any, args: tuple, arrays: Any) -> Any:
         if STATE.anomaly:
             from .anomaly import on_forward  # imported only in anomaly mode
 
-            on_forward(node, out, arrays)
+            on_forward(node, out, _arrays(args))
     t = _new(Tensor)  # (Tensor._make inlined: once per recorded op)
     t._array = out
     t._rg = True
