@@ -257,7 +257,7 @@ UNRECORDED = _Unrecorded()
 _F64 = np.dtype(np.float64)
 
 
-def _fix_output(node: Any, out: Any, arrays: Any, promotes: bool) -> np.ndarray:
+def _fix_output(node: Any, out: Any, args: tuple, promotes: bool) -> np.ndarray:
     """``out`` as an array of PyTorch's result dtype; the values saved for backward follow.
 
     NumPy returns scalars for 0-d results, and widens int + float, or float32 +
@@ -267,7 +267,7 @@ def _fix_output(node: Any, out: Any, arrays: Any, promotes: bool) -> np.ndarray:
     raw, out = out, np.asarray(out)
     dtype = None
     if promotes and out.dtype is _F64:
-        for a in arrays:
+        for a in _arrays(args):
             if type(a) is np.ndarray and a.dtype is _F64:
                 break  # a float64 operand: float64 is right
         else:
@@ -319,22 +319,46 @@ def _apply(fn: Any, *args: Any) -> Any:
 
 def _apply1_for(fn: Any) -> Any:
     """``fn.apply`` for a Primitive of one argument: ``_apply``'s steps without the loop, in a
-    function made once per class (``fn`` is a closure variable). ``Tensor.tanh = Tanh.apply``
-    then makes ``x.tanh()`` one Python call."""
+    function made once per class (``fn`` and its flags are closure variables). ``Tensor.tanh =
+    Tanh.apply`` then makes ``x.tanh()`` one Python call. The usual case of ``_new_node`` and
+    ``_output`` is written out inline (a call and a tuple cost more than the op's NumPy work);
+    anything unusual goes to ``_output``."""
     forward, op = fn.forward, fn.__name__.lower()
+    promotes, view = fn.promotes, fn.is_view
 
     def apply(x: Any) -> Any:
+        node = UNRECORDED
         if isinstance(x, Tensor):
             xa = x._array
-            record = x._rg and (not GRAD_OFF or STATE.grad_enabled)
-            node = _new_node(fn, (x.grad_fn or x,)) if record else UNRECORDED
+            if x._rg and (not GRAD_OFF or STATE.grad_enabled):
+                node = _new(Node)  # (= _new_node)
+                node.fn = fn
+                node.parents = (x.grad_fn or x,)
+                node.seq = _next_seq()
+                node.saved = node.args = node.version = node.hooks = None
         else:
-            xa, node = x, UNRECORDED
+            xa = x
         try:
             out = forward(node, xa)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa,), e) from e
-        return _output(fn, node, out, (x,))
+        if view or WATCHED[0] or type(out) is not np.ndarray or promotes and out.dtype is _F64:
+            return _output(fn, node, out, (x,))
+        t = _new(Tensor)  # (= _output's usual case)
+        t._array = out
+        t.grad = t._counter = t._hooks = None
+        if node is UNRECORDED:
+            t._rg = False
+            t.grad_fn = None
+            return t
+        t._rg = True
+        t.grad_fn = node
+        node.out = out
+        node.shape = out.shape
+        saved = node.saved
+        if saved and (len(saved) > 1 or saved[0] is not out):
+            node.args = (x,)
+        return t
 
     return _named(apply, fn)
 
@@ -343,6 +367,7 @@ def _apply2_for(fn: Any) -> Any:
     """``fn.apply`` for a Primitive of two arguments (the operators' hot path; see
     ``_apply1_for``): ``Tensor.__mul__ = Mul.apply`` makes ``x * y`` one Python call."""
     forward, op = fn.forward, fn.__name__.lower()
+    promotes, view = fn.promotes, fn.is_view
 
     def apply(x: Any, y: Any) -> Any:
         px = py = None
@@ -358,15 +383,34 @@ def _apply2_for(fn: Any) -> Any:
                 py = y.grad_fn or y
         else:
             ya = y
+        node = UNRECORDED
         if (px is not None or py is not None) and (not GRAD_OFF or STATE.grad_enabled):
-            node = _new_node(fn, (px, py))
-        else:
-            node = UNRECORDED
+            node = _new(Node)  # (= _new_node)
+            node.fn = fn
+            node.parents = (px, py)
+            node.seq = _next_seq()
+            node.saved = node.args = node.version = node.hooks = None
         try:
             out = forward(node, xa, ya)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa, ya), e) from e
-        return _output(fn, node, out, (x, y))
+        if view or WATCHED[0] or type(out) is not np.ndarray or promotes and out.dtype is _F64:
+            return _output(fn, node, out, (x, y))
+        t = _new(Tensor)  # (= _output's usual case)
+        t._array = out
+        t.grad = t._counter = t._hooks = None
+        if node is UNRECORDED:
+            t._rg = False
+            t.grad_fn = None
+            return t
+        t._rg = True
+        t.grad_fn = node
+        node.out = out
+        node.shape = out.shape
+        saved = node.saved
+        if saved and (len(saved) > 1 or saved[0] is not out):
+            node.args = (x, y)
+        return t
 
     return _named(apply, fn)
 
@@ -386,7 +430,7 @@ def _arrays(args: tuple) -> tuple:
 def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
     if type(out) is not np.ndarray or out.dtype is _F64 and fn.promotes:
-        out = _fix_output(node, out, _arrays(args), fn.promotes)
+        out = _fix_output(node, out, args, fn.promotes)
     version = version_counter(args[0]) if fn.is_view else None  # (None: made on first need)
     if node is UNRECORDED:
         return _make(out, None, False, version)
