@@ -86,7 +86,7 @@ WORKLOADS: dict[str, Workload] = {
             "µs/op",
             "1,000 chained mul/add/tanh on shape-(1,) tensors, forward+backward, per op",
             {
-                "full": {"n_ops": 999, "repeats": 15},
+                "full": {"n_ops": 999, "repeats": 45},
                 "quick": {"n_ops": 999, "repeats": 5},
                 "tiny": {"n_ops": 9, "repeats": 1},
             },
