@@ -185,3 +185,13 @@ def test_backward_code_on_tensors_runs_with_grad_mode_create_graph_then_restores
         z.backward()  # a plain backward inside no_grad leaves grad mode off
         assert not tl.is_grad_enabled()
     assert tl.is_grad_enabled()
+
+
+def test_grad_off_counts_a_thread_once_whatever_false_value_is_set():
+    from tinygrad_lite.autograd.grad_mode import GRAD_OFF, STATE
+
+    with tl.no_grad():
+        STATE.grad_enabled = 0
+        STATE.grad_enabled = None
+        assert len(GRAD_OFF) == 1 and STATE.grad_enabled is False
+    assert GRAD_OFF == [] and tl.is_grad_enabled() is True

@@ -42,6 +42,7 @@ class _State(threading.local):
 
     @grad_enabled.setter
     def grad_enabled(self, on: bool) -> None:
+        on = bool(on)
         if on != self._grad_enabled:
             GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
             self._grad_enabled = on
