@@ -524,3 +524,14 @@ def test_version_is_the_number_of_in_place_writes():
     v.mul_(2.0)
     assert x._version == 2 and v._version == 2 and x.detach()._version == 2
     assert (x * 1)._version == 0
+
+
+@pytest.mark.parametrize("convert", [lambda t: t.long(), lambda t: t.int(), lambda t: t.bool(),
+                                     lambda t: t.to(tl.int64), lambda t: t.type(tl.int32)])  # fmt: skip
+def test_casting_to_an_integer_or_bool_dtype_gives_a_tensor_without_grad(convert):
+    x = tl.tensor([1.5, -2.0, 0.0], requires_grad=True)
+    y = convert(x * 2)
+    assert y.requires_grad is False and y.grad_fn is None and y.is_leaf
+    np.testing.assert_array_equal(y.numpy(), (np.array([3.0, -4.0, 0.0])).astype(y.numpy().dtype))
+    z = (x * 2).double()  # a float dtype still carries the gradient
+    assert z.requires_grad and z.grad_fn.name() == "CastBackward0"

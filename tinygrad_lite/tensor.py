@@ -280,6 +280,8 @@ class Tensor:
         np_dtype = _dt.to_numpy_dtype(dtype)
         if np_dtype == self._array.dtype:
             return self
+        if np_dtype.kind not in "fc":  # integers and bools carry no gradient (as in PyTorch)
+            return Tensor._make(self._array.astype(np_dtype), None, False)
         return Cast.apply(self, np_dtype)
 
     def type(self, dtype: Any = None) -> Any:
