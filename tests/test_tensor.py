@@ -535,3 +535,14 @@ def test_casting_to_an_integer_or_bool_dtype_gives_a_tensor_without_grad(convert
     np.testing.assert_array_equal(y.numpy(), (np.array([3.0, -4.0, 0.0])).astype(y.numpy().dtype))
     z = (x * 2).double()  # a float dtype still carries the gradient
     assert z.requires_grad and z.grad_fn.name() == "CastBackward0"
+
+
+def test_pow_with_a_number_exponent_does_not_save_its_result():
+    # as in PyTorch: only the exponent's gradient needs x**y, so a later in-place change
+    # of the result does not invalidate the graph
+    x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    a = x * 1
+    a.pow_(2)
+    a.add_(1.0)
+    a.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0, 6.0])

@@ -184,12 +184,13 @@ class Pow(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, y):
         out = x**y
-        ctx.saved = (x, y, out)
+        # the output is needed only for the exponent's gradient: not kept for a number
+        ctx.saved = (x, y) if type(y) in (int, float) else (x, y, out)
         return out
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        x, y, out = ctx.saved
+        x, y = ctx.saved[:2]
         gx = gy = None
         need = ctx.needs_input_grad
         if need[0] and type(y) in (int, float) and y == 2:  # x**2, the usual case: 2 x
@@ -202,7 +203,7 @@ class Pow(Primitive):
                 gx = g * y * x ** (y - 1)
         if need[1]:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
             zero_base = (values(x) == 0) & (values(y) >= 0)
-            gy = select(zero_base, 0.0, g * out * np.log(select(zero_base, 1.0, x)))
+            gy = select(zero_base, 0.0, g * ctx.saved[2] * np.log(select(zero_base, 1.0, x)))
         return gx, gy
 
 
