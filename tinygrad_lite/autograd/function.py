@@ -12,6 +12,10 @@ Two flavours share this one pattern:
   calls the same ``backward`` with Tensors instead, so its formula must use only
   operators, methods and NumPy ufuncs that arrays and Tensors both understand.
 
+To read how an op is recorded, read ``_apply`` (any Function) with ``_new_node`` and
+``_output``; the ``apply`` functions that ``_apply1_for``/``_apply2_for`` make for the
+operators are the same steps written out in one function each, for speed.
+
 Nothing here imports the Tensor module (it imports us); ``Tensor`` is bound below by
 ``tinygrad_lite.tensor`` once that class exists.
 """
@@ -448,14 +452,7 @@ def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
             from .anomaly import on_forward  # imported only in anomaly mode
 
             on_forward(node, out, _arrays(args))
-    t = _new(Tensor)  # (Tensor._make inlined: once per recorded op)
-    t._array = out
-    t._rg = True
-    t.grad = None
-    t.grad_fn = node
-    t._counter = version
-    t._hooks = None
-    return t
+    return _make(out, node, True, version)
 
 
 FunctionCtx = Node  # PyTorch's name for the ctx type
