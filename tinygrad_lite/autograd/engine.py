@@ -7,7 +7,7 @@ newest (a heap keyed by creation number), calls its vector-Jacobian product, und
 broadcasting centrally (``sum_to``), and adds up the gradients of tensors used more than
 once. A node's consumers are all newer than it, so its gradient is complete when its turn
 comes. No recursion anywhere, so a chain of a million ops is fine; a chain never touches
-the heap, and a graph with k branches open at once pays log k per node.
+the heap (nor the dict of gradients), and a graph with k branches open at once pays log k per node.
 """
 
 from __future__ import annotations
@@ -104,8 +104,8 @@ def run_backward(
     prev_mode = None if plain else _set_grad_mode(create_graph)
     try:
         node = heappop(waiting)[1] if waiting else None
-        while node is not None:
-            g = pop(node)
+        g = pop(node, None)
+        while node is not None:  # (g: node's gradient, complete)
             fn = node.fn
             if plain and (node.hooks or not fn.array_mode):  # Tensor code from here on
                 plain = False
@@ -134,7 +134,9 @@ def run_backward(
                     node.args = None
                 if not keep:
                     node.out = None
-            new = None  # a node that got its first gradient just now
+            # A node that gets its first gradient just now (`new`) keeps it in `new_g`, off the
+            # dict and the heap: in a chain it is the next node.
+            new = new_g = None
             for parent, ig in zip(node.parents, input_grads):
                 if parent is None or ig is None:
                     continue
@@ -143,20 +145,27 @@ def run_backward(
                 shape = parent.shape if is_node else parent._array.shape
                 if ig.shape != shape:
                     ig = sum_to(ig, shape)
+                if parent is new:  # the same input twice (x * x)
+                    new_g = new_g + ig
+                    continue
                 old = get(parent)
                 if old is not None:
                     grads[parent] = old + ig
-                    continue
-                grads[parent] = ig
-                if is_node:
-                    if new is None:
-                        new = parent  # (kept off the heap: in a chain it is the next node)
-                    else:
+                elif is_node and new is None:
+                    new, new_g = parent, ig
+                else:
+                    grads[parent] = ig
+                    if is_node:
                         heappush(waiting, (-parent.seq, parent))
-            if new is not None:  # the next node is the newest of `new` and the heap's top
-                node = heappushpop(waiting, (-new.seq, new))[1] if waiting else new
+            if new is not None:
+                if not waiting or waiting[0][0] > -new.seq:
+                    node, g = new, new_g  # nothing newer waits: `new` is next
+                    continue
+                grads[new] = new_g  # it waits too; the newest waiting is next
+                node = heappushpop(waiting, (-new.seq, new))[1]
             else:
                 node = heappop(waiting)[1] if waiting else None
+            g = pop(node, None)
     finally:
         if prev_mode is not None:
             STATE.grad_enabled = prev_mode
