@@ -7,7 +7,8 @@ newest (a heap keyed by creation number), calls its vector-Jacobian product, und
 broadcasting centrally (``sum_to``), and adds up the gradients of tensors used more than
 once. A node's consumers are all newer than it, so its gradient is complete when its turn
 comes. No recursion anywhere, so a chain of a million ops is fine; a chain never touches
-the heap (nor the dict of gradients), and a graph with k branches open at once pays log k per node.
+the heap (nor the dict of gradients), and a graph with k branches open at once pays log k
+per node.
 """
 
 from __future__ import annotations
