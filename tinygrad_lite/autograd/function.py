@@ -109,14 +109,7 @@ class Node:
     trace: Any = None  # where the op was created (only in anomaly mode)
     tensor_mode = False  # True while backward runs with Tensors (create_graph)
 
-    def __init__(self, fn: type, parents: tuple, seq: int) -> None:
-        self.fn = fn
-        self.parents = parents
-        self.seq = seq
-        self.saved = None
-        self.args = None
-        self.version = None
-        self.hooks = None
+    # (No __init__: ``_new_node`` below makes nodes, filling the slots directly.)
 
     # --- the ctx API of PyTorch ------------------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:
@@ -221,7 +214,8 @@ class Node:
 
 
 def _new_node(fn: type, parents: tuple) -> Node:
-    """``Node(fn, parents, next_seq())``, built without ``type.__call__`` (once per recorded op)."""
+    """A new Node for an op of ``fn`` with these ``parents`` and the next sequence number
+    (built without ``type.__call__``: this runs once per recorded op)."""
     node = _new(Node)
     node.fn = fn
     node.parents = parents
