@@ -93,7 +93,8 @@ class Node:
     __slots__ = (
         "fn",  # the Function class
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
-        "saved",  # tuple given to save_for_backward (None if nothing; FREED after backward)
+        "saved",  # tuple of saved values: ctx.saved = (...) or save_for_backward (None if
+        # nothing; FREED after backward)
         "args",  # the op's arguments if it saved more than its output (which saved array is which)
         "seq",
         "shape",  # shape of the output
@@ -213,6 +214,9 @@ class Node:
         return parent  # a leaf Tensor
 
 
+_new = object.__new__
+
+
 def _new_node(fn: type, parents: tuple) -> Node:
     """A new Node for an op of ``fn`` with these ``parents`` and the next sequence number
     (built without ``type.__call__``: this runs once per recorded op)."""
@@ -222,9 +226,6 @@ def _new_node(fn: type, parents: tuple) -> Node:
     node.seq = _next_seq()
     node.saved = node.args = node.version = node.hooks = None
     return node
-
-
-_new = object.__new__
 
 
 def _input_index(array: np.ndarray, args: tuple) -> int | None:
