@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import tinygrad_lite as tl
 from tinygrad_lite.autograd import GradcheckError, gradcheck, gradgradcheck
+from tinygrad_lite.nn import functional as F
 from tinygrad_lite.primitives import PRIMITIVES
 
 # --------------------------------------------------------------------------------------
@@ -220,7 +221,25 @@ for d in (0, 1, -1):
 case("softmax_3d", lambda x: tl.softmax(x, dim=-2), R(2, 3, 4))
 case("logsumexp_large", lambda x: tl.logsumexp(x * 200, 1), R(3, 4))
 case("log_softmax_large", lambda x: tl.log_softmax(x * 200, 1), R(3, 4))
+case("log_softmax_many_short_rows", lambda x: tl.log_softmax(x, 1), R(40, 5))  # transposed max
+case("softmax_many_short_rows", lambda x: tl.softmax(x, -1), R(40, 5))
 case("cumsum", lambda x: x.cumsum(1), R(3, 4))
+
+# nll_loss (the NllLoss primitive): reductions, class weights, ignored items, any shape
+NLL_T = tl.tensor([0, 3, 2, 2, 1])
+NLL_T_IGN = tl.tensor([0, -100, 2, 2, -100])
+NLL_W = tl.tensor([0.5, 1.0, 2.0, 0.25], dtype=tl.float64)
+for red in ("mean", "sum", "none"):
+    case(f"nll_loss[{red}]", lambda x, r=red: F.nll_loss(x, NLL_T, reduction=r), R(5, 4))
+    case(f"nll_loss_weight[{red}]", lambda x, r=red: F.nll_loss(x, NLL_T, NLL_W, reduction=r),
+         R(5, 4))  # fmt: skip
+    case(f"nll_loss_ignore[{red}]",
+         lambda x, r=red: F.nll_loss(x, NLL_T_IGN, NLL_W, reduction=r), R(5, 4))  # fmt: skip
+case("nll_loss_nd", lambda x: F.nll_loss(x, tl.tensor([[0, 2, 1], [3, 3, 0]])), R(2, 4, 3))
+case("nll_loss_unbatched", lambda x: F.nll_loss(x, tl.tensor(2)), R(4))
+case("cross_entropy", lambda x: F.cross_entropy(x, NLL_T), R(5, 4))
+case("cross_entropy_smoothing", lambda x: F.cross_entropy(x, NLL_T_IGN, label_smoothing=0.2),
+     R(5, 4))  # fmt: skip
 
 # shape ops
 case("reshape", lambda x: x.reshape(4, 3), R(3, 4))
@@ -542,3 +561,20 @@ def test_random_projection_catches_transpose_bugs():
     assert not np.allclose(wrong.numpy(), right.numpy())
     with pytest.raises(GradcheckError):
         gradcheck(_TransposedMatmulGrad.apply, (a,))
+
+
+@pytest.mark.parametrize("shape", [(40, 5), (33, 32), (40, 33), (5, 40), (1, 3)])
+def test_amax_keepdims_gives_the_plain_max(shape):
+    """The transposed max that log_softmax/softmax use for short rows equals NumPy's max,
+    also with inf and nan entries."""
+    from tinygrad_lite.primitives import _amax_keepdims
+
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    x[0, 0], x[-1, -1] = np.inf, -np.inf
+    if shape[0] > 2:
+        x[1, :] = -np.inf
+        x[2, 1] = np.nan
+    for dim in (1, -1, 0):
+        got = _amax_keepdims(x, dim)
+        assert got.shape == np.max(x, axis=dim, keepdims=True).shape
+        np.testing.assert_array_equal(got, np.max(x, axis=dim, keepdims=True))

@@ -335,3 +335,13 @@ def test_second_backward_and_version_counter_errors_match_pytorch():
         h.add_(1)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.sum().backward()
+
+
+def test_cross_entropy_graph_is_nll_loss_after_log_softmax_as_in_pytorch():
+    for T in (torch, tl):
+        x = T.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+        loss = T.nn.functional.cross_entropy(x, T.tensor([2, 0]))
+        node = loss.grad_fn
+        inner = node.next_functions[0][0]
+        names = [type(n).__name__ if T is torch else n.name() for n in (node, inner)]
+        assert names == ["NllLossBackward0", "LogSoftmaxBackward0"]

@@ -20,8 +20,8 @@ Rules that keep this table short:
   indexing, NumPy ufuncs (``np.cos``...) and the two helpers ``expand``/``permute`` below.
   Arrays and Tensors understand all of these, so the same formula gives first-order
   gradients on arrays and higher-order ones on Tensors (``create_graph=True``).
-Composite ops (var, softmax cross-entropy, gelu, ...) live in ``ops.py`` and have no
-backward code of their own.
+Composite ops (var, logsumexp, gelu, ...) live in ``ops.py`` and have no backward code of
+their own.
 """
 
 from __future__ import annotations
@@ -718,13 +718,22 @@ def _extremum(ctx: Ctx, x: np.ndarray, dim: Any, keepdim: bool, reduce: Any) -> 
     return out if keepdim else np.squeeze(out, axis=dim)
 
 
+def _amax_keepdims(x: np.ndarray, dim: int) -> np.ndarray:
+    """``x.max(axis=dim, keepdims=True)``, the same values. For a 2-D ``x`` with a short last
+    axis (a few class scores per row) NumPy pays per row; the max of a transposed copy runs
+    down long columns instead (3x faster at 128 x 10)."""
+    if x.ndim == 2 and dim % 2 == 1 and x.shape[1] <= 32 < x.shape[0]:
+        return np.maximum.reduce(np.ascontiguousarray(x.T), 0)[:, None]
+    return x.max(axis=dim, keepdims=True)
+
+
 class LogSoftmax(Primitive):
     """f(x) = x - log Σ exp(x) over dim (shifted by the max, so it never overflows)"""
 
     @staticmethod
     def forward(ctx: Ctx, x, dim):
         ctx.dim = dim
-        m = x.max(axis=dim, keepdims=True)
+        m = _amax_keepdims(x, dim)
         m = np.where(np.isfinite(m), m, 0)
         shifted = x - m
         out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
@@ -743,7 +752,7 @@ class Softmax(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, dim):
         ctx.dim = dim
-        m = x.max(axis=dim, keepdims=True)
+        m = _amax_keepdims(x, dim)
         e = np.exp(x - np.where(np.isfinite(m), m, 0))
         out = e / e.sum(axis=dim, keepdims=True)
         ctx.saved = (out,)
@@ -850,6 +859,44 @@ class ScatterAdd(Primitive):
         return gg[ctx.index], None, None
 
 
+def scatter(values: Any, shape: tuple, index: Any) -> Any:
+    """Zeros of ``shape`` with ``values`` placed at ``index``, which names each position at
+    most once (arrays: one assignment; Tensors: ``ScatterAdd``, so it stays differentiable)."""
+    if isinstance(values, (np.ndarray, np.generic)):
+        out = np.zeros(shape, values.dtype)
+        out[index] = values
+        return out
+    return ScatterAdd.apply(values, shape, index)
+
+
+class NllLoss(Primitive):
+    """f(x) = -Σᵢ wᵢ·x[i, tᵢ] / d: each item's entry at its target class, weighted and summed;
+    d = Σᵢ wᵢ for 'mean', 1 for 'sum' (``F.nll_loss``; one value per item for 'none')"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, index, weight, divisor):
+        # index picks x[i, t_i] for each item i once; weight: the items' weights (None: all
+        # 1); divisor: None for 'none' (no sum), else what the sum is divided by
+        ctx.in_shape, ctx.index, ctx.weight, ctx.divisor = x.shape, index, weight, divisor
+        picked = x[index] if weight is None else x[index] * weight
+        if divisor is None:
+            return -picked
+        if not divisor:  # the mean over no items (all ignored) is nan, as in PyTorch
+            return np.full((), np.nan, x.dtype)
+        return np.asarray(-(picked.sum() / divisor), x.dtype)
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        d = ctx.divisor
+        if d is None:
+            coef = -g
+        else:  # all ignored: gradient 0, as in PyTorch
+            coef = -(g / d) if d else g * 0
+        if ctx.weight is not None:
+            coef = coef * ctx.weight
+        return scatter(coef, ctx.in_shape, ctx.index), None, None, None
+
+
 class Cat(Primitive):
     """f(dim, x1, x2, ...) = the inputs joined along dim"""
 
@@ -934,7 +981,7 @@ PRIMITIVES: dict[str, type] = {
         Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
         Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
         Sum, Mean, Prod, Amax, Amin, LogSoftmax, Softmax,
-        Reshape, Permute, Expand, GetItem, ScatterAdd, Cat, MatMul, Linear,
+        Reshape, Permute, Expand, GetItem, ScatterAdd, NllLoss, Cat, MatMul, Linear,
     )
 }  # fmt: skip
 """Every primitive by name: the registry tools (docs, tests, the tape printer) read."""

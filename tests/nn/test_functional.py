@@ -263,6 +263,36 @@ def test_cross_entropy_all_ignored_mean_is_nan_like_torch(torch):
     assert np.isnan(ours) and np.isnan(ref)
 
 
+@pytest.mark.parametrize("weight", [None, CLASS_W])
+def test_all_ignored_mean_gives_nan_loss_and_zero_gradient(weight):
+    x = tl.tensor(LOGITS[:3], requires_grad=True)
+    w = None if weight is None else tl.tensor(weight)
+    loss = F.cross_entropy(x, tl.tensor([-100, -100, -100]), weight=w)
+    loss.backward()
+    assert np.isnan(loss.item())
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((3, 4)))  # as PyTorch: not nan
+
+
+def test_nll_loss_is_one_node_named_as_in_pytorch():
+    x = tl.tensor(LOGITS, requires_grad=True)
+    for reduction in REDUCTIONS:
+        loss = F.nll_loss(x, tl.tensor(TARGET), reduction=reduction)
+        assert loss.grad_fn.name() == "NllLossBackward0"
+        assert loss.grad_fn.next_functions[0] == (x, 0)
+
+
+def test_nll_loss_target_checks_on_both_paths():
+    x = tl.tensor(LOGITS)
+    with pytest.raises(IndexError, match="Target 4 is out of bounds"):
+        F.nll_loss(x, tl.tensor([0, 1, 4, 0, 0, 0]))
+    with pytest.raises(IndexError, match="Target -1 is out of bounds"):
+        F.nll_loss(x, tl.tensor([0, 1, -1, 0, 0, 0]))
+    # an ignore_index that is a class: those items count for nothing
+    kept = F.nll_loss(x, tl.tensor(TARGET), ignore_index=2, reduction="sum").item()
+    picked = LOGITS[np.arange(6), TARGET]
+    np.testing.assert_allclose(kept, -picked[TARGET != 2].sum(), rtol=1e-12)
+
+
 P = rng.uniform(0.02, 0.98, (5, 3))
 Q = rng.uniform(0, 1, (5, 3))
 BCE_CASES = [

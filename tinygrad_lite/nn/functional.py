@@ -1,8 +1,9 @@
 """``tinygrad_lite.nn.functional`` (``F``): layers and losses as plain functions.
 
 Everything here is a composite of existing ops, so gradients come from the chain rule over
-the primitives used; the only exceptions are ``logsigmoid`` and ``binary_cross_entropy``,
-whose primitives live in ``nn._stable`` for numerical reasons. The loss modules in
+the primitives used. ``nll_loss`` (and so ``cross_entropy``) is the ``NllLoss`` primitive,
+one node as in PyTorch; ``logsigmoid`` and ``binary_cross_entropy`` have primitives of their
+own in ``nn._stable`` for numerical reasons. The loss modules in
 ``nn.loss`` call these functions; the math of every loss lives here, with PyTorch's
 arguments, defaults, reductions and error cases.
 """
@@ -17,7 +18,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
-from ..primitives import Cat, GetItem, Linear, MatMul, Mul, Where
+from ..primitives import Cat, Linear, MatMul, Mul, NllLoss, Where
 from ..tensor import Tensor
 from ._stable import BinaryCrossEntropy, LogSigmoid
 
@@ -35,13 +36,14 @@ __all__ = [
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b for ``input`` (*, in_features), ``weight`` (out, in), ``bias`` (out,)."""
-    if input.ndim == 0 or weight.ndim not in (1, 2) or input.shape[-1] != weight.shape[-1]:
+    x_shape, w_shape = input.shape, weight.shape
+    if not x_shape or len(w_shape) not in (1, 2) or x_shape[-1] != w_shape[-1]:
         raise RuntimeError(
-            f"linear: input of shape {tuple(input.shape)} does not fit weight of shape "
-            f"{tuple(weight.shape)}: the input's last dimension must equal in_features "
+            f"linear: input of shape {tuple(x_shape)} does not fit weight of shape "
+            f"{tuple(w_shape)}: the input's last dimension must equal in_features "
             f"(weight.shape[1]). Reshape the input (e.g. x.flatten(1)) or fix in_features."
         )
-    if weight.ndim == 2 and (bias is None or bias.shape == weight.shape[:1]):
+    if len(w_shape) == 2 and (bias is None or bias.shape == w_shape[:1]):
         return Linear.apply(input, weight, bias)  # one fused node (see primitives.Linear)
     out = MatMul.apply(input, weight)
     return out if bias is None else out + bias
@@ -367,8 +369,8 @@ def smooth_l1_loss(
 
 
 def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, op: str) -> tuple:
-    """Validate class-index targets; return (indices, class dim, valid mask, per-item weight
-    or None when every item has weight 1)."""
+    """Validate class-index targets; return (indices, class dim, valid mask or None when
+    every item counts, per-item weight or None when every item has weight 1)."""
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
     if input.ndim == 0:
         raise ValueError(f"{op}: input must have at least 1 dimension (the classes), got a scalar")
@@ -388,14 +390,20 @@ def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, o
             f"{tuple(t.shape)}"
         )
     n_classes = input.shape[class_dim]
-    valid = t != ignore_index
-    bad = valid & ((t < 0) | (t >= n_classes))
-    if bad.any():
-        raise IndexError(
-            f"{op}: Target {int(t[bad].flat[0])} is out of bounds: the input has {n_classes} "
-            f"classes, so class indices must be in [0, {n_classes - 1}] (or ignore_index)"
-        )
-    safe = np.where(valid, t, 0)
+    if t.size and not 0 <= ignore_index < n_classes and 0 <= t.min() and t.max() < n_classes:
+        safe, valid = t, None  # the usual case: every target is a class, none is ignored
+    else:
+        valid = t != ignore_index
+        bad = valid & ((t < 0) | (t >= n_classes))
+        if bad.any():
+            raise IndexError(
+                f"{op}: Target {int(t[bad].flat[0])} is out of bounds: the input has "
+                f"{n_classes} classes, so class indices must be in [0, {n_classes - 1}] (or "
+                "ignore_index)"
+            )
+        safe = np.where(valid, t, 0)
+        if valid.all():
+            valid = None
     item_weight = None
     if weight is not None:
         w = np.asarray(weight._array if isinstance(weight, Tensor) else weight)
@@ -404,33 +412,37 @@ def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, o
                 f"{op}: weight tensor should be defined either for all {n_classes} classes or "
                 f"no classes but got weight tensor of shape: {tuple(w.shape)}"
             )
-        item_weight = (w[safe] * valid).astype(input._array.dtype)
-    elif not valid.all():
+        item_weight = w[safe] if valid is None else w[safe] * valid
+        item_weight = item_weight.astype(input._array.dtype)
+    elif valid is not None:
         item_weight = valid.astype(input._array.dtype)
     return safe, class_dim, valid, item_weight
 
 
-def _pick(input: Tensor, safe: np.ndarray, class_dim: int) -> Tensor:
-    """input[n, safe[n], ...]: the entry of each item's target class (shape of ``safe``)."""
-    if input.ndim == 2:
-        return GetItem.apply(input, (np.arange(input.shape[0]), safe))
-    picked = ops.gather(input, class_dim, np.expand_dims(safe, class_dim))
-    return picked.reshape(safe.shape)
+def _item_index(safe: np.ndarray, ndim: int) -> tuple:
+    """The index that picks ``input[i, safe[i], ...]`` for every item ``i`` of an ``ndim``-d
+    input (classes at dim 1; at dim 0 for a 1-D input)."""
+    if ndim == 1:
+        return (safe,)
+    if ndim == 2:
+        return (np.arange(safe.shape[0]), safe)
+    grid = np.indices(safe.shape, sparse=True)
+    return (grid[0], safe, *grid[1:])
 
 
 def _nll(
     input: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str, op: str
 ) -> Tensor:
-    safe, class_dim, valid, item_weight = _class_indices(input, target, weight, ignore_index, op)
-    picked = _pick(input, safe, class_dim)
-    loss = -picked if item_weight is None else picked * -item_weight
+    safe, _, _, item_weight = _class_indices(input, target, weight, ignore_index, op)
     if reduction == "none":
-        return loss
-    total = loss.sum()
-    if reduction == "sum":
-        return total
-    denom = safe.size if item_weight is None else item_weight.sum(dtype=np.float64)
-    return _mean_of(total, denom)
+        divisor = None
+    elif reduction == "sum":
+        divisor = 1
+    elif item_weight is None:
+        divisor = safe.size
+    else:
+        divisor = float(item_weight.sum(dtype=np.float64))
+    return NllLoss.apply(input, _item_index(safe, input.ndim), item_weight, divisor)
 
 
 def _mean_of(total: Tensor, count: Any) -> Tensor:
@@ -494,14 +506,17 @@ def cross_entropy(
     n_classes = input.shape[class_dim]
     per_class = logp if weight is None else logp * _along(weight, class_dim, logp.ndim)
     smooth = -per_class.sum(class_dim)
-    if not valid.all():
+    if valid is not None:
         smooth = smooth * valid.astype(logp._array.dtype)
     if reduction == "none":
         smooth_red = smooth
     elif reduction == "sum":
         smooth_red = smooth.sum()
     else:
-        denom = valid.sum() if weight is None else item_weight.sum(dtype=np.float64)
+        if weight is None:
+            denom = safe.size if valid is None else valid.sum()
+        else:
+            denom = item_weight.sum(dtype=np.float64)
         smooth_red = _mean_of(smooth.sum(), denom)
     return (1 - label_smoothing) * nll + smooth_red * (label_smoothing / n_classes)
 

@@ -69,5 +69,6 @@ def op_name(node: Any) -> str:
         return {
             "MatMul": "matmul", "LogSoftmax": "log_softmax", "LeakyRelu": "leaky_relu",
             "GetItem": "getitem", "ScatterAdd": "scatter_add", "CopyFrom": "copy_from",
+            "NllLoss": "nll_loss",
         }.get(name, name.lower())  # fmt: skip
     return name

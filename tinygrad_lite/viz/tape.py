@@ -70,6 +70,7 @@ FORMULAS: dict[str, tuple[str, ...]] = {
     "Permute": ("permute({g}, inverse axes)",),
     "Expand": ("sum_to({g}, {xshape})",),
     "GetItem": ("scatter({g} into zeros {xshape})",),
+    "NllLoss": ("-{g} · wᵢ / d at each item's target class, zeros {xshape} elsewhere",),
     "MatMul": ("{g} @ {y}ᵀ", "{x}ᵀ @ {g}"),
 }
 
