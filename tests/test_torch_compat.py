@@ -337,6 +337,16 @@ def test_second_backward_and_version_counter_errors_match_pytorch():
             z.sum().backward()
 
 
+def test_relu_saves_its_output_as_pytorch_does():
+    # ReluBackward0 keeps the result, so changing it in place breaks backward in both
+    for T in (torch, tl):
+        x = T.tensor([-1.0, 2.0], requires_grad=True)
+        y = T.relu(x * 1)
+        y.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+
+
 def test_cross_entropy_graph_is_nll_loss_after_log_softmax_as_in_pytorch():
     for T in (torch, tl):
         x = T.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)

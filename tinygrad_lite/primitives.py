@@ -457,14 +457,14 @@ class Relu(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x):
-        positive = x > 0
-        ctx.saved = (positive,)
-        return np.maximum(x, 0)  # not x * positive: that gives -0.0 for negative x
+        out = np.maximum(x, 0)  # not x * (x > 0): that gives -0.0 for negative x
+        ctx.saved = (out,)  # the output, as PyTorch (no mask to keep: out > 0 where x > 0)
+        return out
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (positive,) = ctx.saved
-        return g * positive
+        (out,) = ctx.saved
+        return g * (values(out) > 0)
 
 
 class LeakyRelu(Primitive):
