@@ -25,6 +25,21 @@ def test_linear_forward_backward_match_numpy():
     np.testing.assert_allclose(xt.grad.numpy(), g @ w, rtol=1e-12)
 
 
+def test_linear_uses_a_weight_replaced_by_a_plain_attribute():
+    # the weight-norm pattern: the parameter is deleted and a computed tensor set instead
+    layer = nn.Linear(3, 2, dtype=tl.float64)
+    scale = tl.tensor(2.0, dtype=tl.float64, requires_grad=True)
+    w0 = layer.weight.detach()
+    del layer.weight
+    layer.weight = w0 * scale
+    assert "weight" not in dict(layer.named_parameters())
+    x = np.ones((1, 3))
+    out = layer(tl.tensor(x))
+    np.testing.assert_allclose(out.numpy(), x @ (2 * w0.numpy()).T + layer.bias.numpy())
+    out.sum().backward()
+    np.testing.assert_allclose(scale.grad.item(), (x @ w0.numpy().T).sum())
+
+
 @pytest.mark.parametrize("shape", [(4, 3), (3,), (2, 5, 3)])
 @pytest.mark.parametrize("bias", [True, False])
 def test_linear_matches_torch_with_copied_weights(torch, shape, bias):

@@ -64,10 +64,9 @@ def bump_version(t: Any) -> None:
     counter[1] = last_write[0] = _next_seq()
 
 
-def next_seq() -> int:
-    """Draw a sequence number: every node created later gets a larger one (nn.Module uses
-    this to know which nodes its forward created)."""
-    return _next_seq()
+# Draw a sequence number: every node created later gets a larger one (nn.Module uses this
+# to know which nodes its forward created).
+next_seq = _next_seq
 
 
 class _Freed:
