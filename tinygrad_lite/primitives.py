@@ -883,7 +883,7 @@ class NllLoss(Primitive):
             return -picked
         if not divisor:  # the mean over no items (all ignored) is nan, as in PyTorch
             return np.full((), np.nan, x.dtype)
-        return np.asarray(-(picked.sum() / divisor), x.dtype)
+        return np.asarray(-(np.add.reduce(picked, None) / divisor), x.dtype)
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -966,11 +966,11 @@ class Linear(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         x, w = ctx.saved
-        need = ctx.needs_input_grad
-        gx = g @ w if need[0] else None
+        px, pw, pb = ctx.parents  # (None: no gradient wanted)
+        gx = None if px is None else g @ w
         g2 = g.reshape((-1, g.shape[-1]))  # leading batch dims flattened
-        gw = g2.mT @ x.reshape((-1, x.shape[-1])) if need[1] else None
-        gb = g2.sum(axis=0) if need[2] else None
+        gw = None if pw is None else g2.mT @ x.reshape((-1, x.shape[-1]))
+        gb = None if pb is None else g2.sum(axis=0)
         return gx, gw, gb
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
-from ..primitives import Cat, Linear, MatMul, Mul, NllLoss, Where
+from ..primitives import Cat, Linear, LogSoftmax, MatMul, Mul, NllLoss, Where
 from ..tensor import Tensor
 from ._stable import BinaryCrossEntropy, LogSigmoid
 
@@ -372,25 +372,31 @@ def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, o
     """Validate class-index targets; return (indices, class dim, valid mask or None when
     every item counts, per-item weight or None when every item has weight 1)."""
     t = np.asarray(target._array if isinstance(target, Tensor) else target)
-    if input.ndim == 0:
+    shape = input.shape
+    if not shape:
         raise ValueError(f"{op}: input must have at least 1 dimension (the classes), got a scalar")
-    class_dim = 0 if input.ndim == 1 else 1
-    expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    class_dim = 0 if len(shape) == 1 else 1
+    expected = () if len(shape) == 1 else shape[:1] + shape[2:]
     if t.dtype.kind not in "iu":
         raise RuntimeError(
             f"{op}: expected target to hold class indices (an integer tensor of shape "
             f"{expected}) or, for cross_entropy, class probabilities (a float tensor of shape "
-            f"{tuple(input.shape)}); got a {t.dtype} tensor of shape {tuple(t.shape)}. "
+            f"{tuple(shape)}); got a {t.dtype} tensor of shape {tuple(t.shape)}. "
             "Convert indices with target.long()."
         )
     if t.shape != expected:
         raise ValueError(
             f"{op}: expected target of shape {expected} for input of shape "
-            f"{tuple(input.shape)} (classes along dim {class_dim}), got target shape "
+            f"{tuple(shape)} (classes along dim {class_dim}), got target shape "
             f"{tuple(t.shape)}"
         )
-    n_classes = input.shape[class_dim]
-    if t.size and not 0 <= ignore_index < n_classes and 0 <= t.min() and t.max() < n_classes:
+    n_classes = shape[class_dim]
+    if (
+        t.size
+        and not 0 <= ignore_index < n_classes
+        and 0 <= _min(t, None)
+        and _max(t, None) < n_classes
+    ):
         safe, valid = t, None  # the usual case: every target is a class, none is ignored
     else:
         valid = t != ignore_index
@@ -417,6 +423,9 @@ def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, o
     elif valid is not None:
         item_weight = valid.astype(input._array.dtype)
     return safe, class_dim, valid, item_weight
+
+
+_min, _max = np.minimum.reduce, np.maximum.reduce  # (t.min() adds a Python-level call)
 
 
 def _item_index(safe: np.ndarray, ndim: int) -> tuple:
@@ -483,10 +492,11 @@ def cross_entropy(
     reduction = _reduction(size_average, reduce, reduction, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if input.ndim == 0:
+    ndim = input.ndim
+    if ndim == 0:
         raise ValueError("cross_entropy: input must have at least 1 dimension (the classes)")
-    class_dim = 0 if input.ndim == 1 else 1
-    logp = ops.log_softmax(input, class_dim)
+    class_dim = 0 if ndim == 1 else 1
+    logp = LogSoftmax.apply(input, class_dim)
     t = target._array if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":
         if t.shape != input.shape:
