@@ -68,7 +68,9 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     "gradient= with the same shape as the output."
                 )
-            g = _dt.one(out._array.dtype).reshape(out.shape).copy()  # (np.ones is 3x slower)
+            g = _dt.one(out._array.dtype).copy()  # (np.ones is 3x slower)
+            if g.shape != out._array.shape:  # (1,), (1, 1), ...
+                g = g.reshape(out._array.shape)
         else:
             arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
             if arr.shape != out.shape:

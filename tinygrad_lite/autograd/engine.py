@@ -87,17 +87,23 @@ def run_backward(
     for out, g in zip(outputs, grad_outputs):
         key = out.grad_fn if out.grad_fn is not None else out
         grads[key] = grads[key] + g if key in grads else g
-    wanted = None if inputs is None else [t.grad_fn if t.grad_fn is not None else t for t in inputs]
+    wanted = capture_nodes = None
     captured: dict = {}
-    capture_nodes = () if wanted is None else {k for k in wanted if type(k) is Node}
+    if inputs is not None:
+        wanted = [t.grad_fn if t.grad_fn is not None else t for t in inputs]
+        capture_nodes = {k for k in wanted if type(k) is Node}
     keep = STATE.keep_intermediates
     anomaly = WATCHED[0] and STATE.anomaly  # (a plain read first: see grad_mode.WATCHED)
     pop, get = grads.pop, grads.get
     # Nodes that have a gradient and wait for their turn, as (-seq, node): a heap whose top
     # is the newest. A node's consumers are all newer, so when it is the newest waiting,
     # every contribution to its gradient has arrived.
-    waiting = [(-k.seq, k) for k in grads if type(k) is Node]
-    heapify(waiting)
+    waiting = []
+    for k in grads:
+        if type(k) is Node:
+            waiting.append((-k.seq, k))
+    if len(waiting) > 1:
+        heapify(waiting)
     # Backward code that works on Tensors (hooks, user Functions, create_graph) runs with
     # grad mode = create_graph. Primitives' backwards on arrays record nothing, so the
     # mode is switched (and restored at the end) only once such code is met.
@@ -187,8 +193,8 @@ def run_backward(
     for leaf, g in grads.items():
         if only is not None and leaf not in only:
             continue
-        if owner is None and leaf.grad is None:
-            owner = _Owner(grad_outputs, plain and not keep)
+        if owner is None and type(g) is np.ndarray and g.size >= _Owner.SMALL:
+            owner = _Owner(grad_outputs, plain and not keep)  # (made only for a large array)
         _accumulate_leaf(leaf, g, create_graph, owner)
     return None
 

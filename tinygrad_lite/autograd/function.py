@@ -59,7 +59,7 @@ def bump_version(t: Any) -> None:
     """Count an in-place change of ``t``'s values and stamp it with a fresh sequence number:
     a node created before the stamp (smaller ``seq``) that saved ``t`` will refuse to
     backward. Only nodes older than the latest write anywhere need that check."""
-    counter = version_counter(t)
+    counter = t._counter or version_counter(t)
     counter[0] += 1
     counter[1] = last_write[0] = _next_seq()
 
