@@ -42,10 +42,7 @@ class _State(threading.local):
 
     @grad_enabled.setter
     def grad_enabled(self, on: bool) -> None:
-        on = bool(on)
-        if on != self._grad_enabled:
-            GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
-            self._grad_enabled = on
+        switch_grad_mode(bool(on))
 
     @property
     def anomaly(self) -> bool:
@@ -85,6 +82,17 @@ _lock = threading.Lock()  # (guards WATCHED)
 STATE = _State()
 
 
+def switch_grad_mode(on: bool) -> bool:
+    """Set this thread's grad mode to the bool ``on``; return the mode it had (what the
+    context managers below do on entry and exit)."""
+    state = STATE
+    prev = state._grad_enabled
+    if on is not prev:
+        GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
+        state._grad_enabled = on
+    return prev
+
+
 def is_grad_enabled() -> bool:
     """True when operations on tensors that require grad are being recorded (this thread)."""
     return STATE.grad_enabled
@@ -100,11 +108,10 @@ class _GradModeContext:
     _enabled: bool = True
 
     def __enter__(self) -> None:
-        self._prev = STATE.grad_enabled
-        STATE.grad_enabled = self._enabled
+        self._prev = switch_grad_mode(self._enabled)
 
     def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._prev
+        switch_grad_mode(self._prev)
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
