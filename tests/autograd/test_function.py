@@ -230,3 +230,22 @@ def test_the_operators_fast_apply_builds_what_the_general_apply_builds(prim, mak
         assert a.args == b.args and a.seq < b.seq
         assert [s is a.out for s in a.saved or ()] == [s is b.out for s in b.saved or ()]
         assert a.__dict__ == b.__dict__
+
+
+def test_unrecorded_zero_d_results_are_0d_arrays_of_pytorchs_dtype():
+    # NumPy hands back scalars for 0-d results; the fast applies turn them into 0-d arrays
+    import numpy as np
+
+    import tinygrad_lite as tl
+
+    g32, g64 = tl.tensor(2.0), tl.tensor(2.0, dtype=tl.float64)
+    for out, dtype in [
+        (0.001 * g32, np.float32),
+        (g32 * np.float64(3.0), np.float32),  # a NumPy float64 scalar does not widen
+        (0.001 * g64, np.float64),
+        (g32.tanh(), np.float32),
+        (tl.tensor(3) * 2, np.int64),
+    ]:
+        assert type(out._array) is np.ndarray and out._array.shape == ()
+        assert out._array.dtype == dtype
+        assert not out.requires_grad and out.grad_fn is None

@@ -340,6 +340,8 @@ def _apply1_for(fn: Any) -> Any:
             out = forward(node, xa)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa,), e) from e
+        if type(out) is not np.ndarray and node is UNRECORDED:  # a NumPy scalar (0-d result)
+            out = np.asarray(out)  # (nothing saved refers to it: _output's steps not needed)
         if view or WATCHED[0] or type(out) is not np.ndarray or promotes and out.dtype is _F64:
             return _output(fn, node, out, (x,))
         t = _new(Tensor)  # (= _output's usual case)
@@ -392,6 +394,8 @@ def _apply2_for(fn: Any) -> Any:
             out = forward(node, xa, ya)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa, ya), e) from e
+        if type(out) is not np.ndarray and node is UNRECORDED:  # a NumPy scalar (0-d result)
+            out = np.asarray(out)  # (nothing saved refers to it: _output's steps not needed)
         if view or WATCHED[0] or type(out) is not np.ndarray or promotes and out.dtype is _F64:
             return _output(fn, node, out, (x, y))
         t = _new(Tensor)  # (= _output's usual case)
