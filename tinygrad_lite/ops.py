@@ -19,7 +19,7 @@ import numpy as np
 from . import dtypes as _dt
 from . import random as _random
 from .autograd import function as _f
-from .autograd.grad_mode import STATE
+from .autograd.grad_mode import STATE, switch_grad_mode
 from .primitives import (
     Add,
     Amax,
@@ -1174,12 +1174,11 @@ def inplace_unary(t: Any, fn: Any, op: str) -> Any:
     _check_view_inplace(t, op)
     if STATE.grad_enabled and t._rg:
         return _rebase(t, fn(_snapshot(t)), op)
-    prev = STATE.grad_enabled
-    STATE.grad_enabled = False
+    prev = switch_grad_mode(False)
     try:
         value = fn(t.detach())._array
     finally:
-        STATE.grad_enabled = prev
+        switch_grad_mode(prev)
     _write(t, value, op)
     return t
 

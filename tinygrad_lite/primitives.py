@@ -825,9 +825,15 @@ class GetItem(Primitive):
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        if isinstance(g, (np.ndarray, np.generic)):
-            return _scatter_add(g, ctx.in_shape, ctx.index), None
-        return ScatterAdd.apply(g, ctx.in_shape, ctx.index), None
+        return scatter(g, ctx.in_shape, ctx.index), None
+
+
+def scatter(g: Any, shape: tuple, index: Any, unique: bool = False) -> Any:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (the backward of ``x[index]``): on
+    arrays directly, on Tensors through ``ScatterAdd`` so that it stays differentiable."""
+    if isinstance(g, (np.ndarray, np.generic)):
+        return _scatter_add(g, shape, index, unique)
+    return ScatterAdd.apply(g, shape, index)
 
 
 def _is_basic(index: Any) -> bool:
@@ -836,10 +842,11 @@ def _is_basic(index: Any) -> bool:
     return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in items)
 
 
-def _scatter_add(g: np.ndarray, shape: tuple, index: Any) -> np.ndarray:
-    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
+def _scatter_add(g: np.ndarray, shape: tuple, index: Any, unique: bool = False) -> np.ndarray:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up; ``unique``:
+    the caller knows none repeats, so one assignment does)."""
     out = np.zeros(shape, dtype=g.dtype)
-    if _is_basic(index):
+    if unique or _is_basic(index):
         out[index] = g
     else:
         np.add.at(out, index, g)
@@ -857,16 +864,6 @@ class ScatterAdd(Primitive):
     @staticmethod
     def backward(ctx: Ctx, gg):
         return gg[ctx.index], None, None
-
-
-def scatter(values: Any, shape: tuple, index: Any) -> Any:
-    """Zeros of ``shape`` with ``values`` placed at ``index``, which names each position at
-    most once (arrays: one assignment; Tensors: ``ScatterAdd``, so it stays differentiable)."""
-    if isinstance(values, (np.ndarray, np.generic)):
-        out = np.zeros(shape, values.dtype)
-        out[index] = values
-        return out
-    return ScatterAdd.apply(values, shape, index)
 
 
 class NllLoss(Primitive):
@@ -894,7 +891,7 @@ class NllLoss(Primitive):
             coef = -(g / d) if d else g * 0
         if ctx.weight is not None:
             coef = coef * ctx.weight
-        return scatter(coef, ctx.in_shape, ctx.index), None, None, None
+        return scatter(coef, ctx.in_shape, ctx.index, unique=True), None, None, None
 
 
 class Cat(Primitive):

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import function as _function
 from .function import FREED, Node, last_write
-from .grad_mode import STATE, WATCHED
+from .grad_mode import STATE, WATCHED, switch_grad_mode
 
 __all__ = ["tape", "run_backward", "sum_to"]
 
@@ -108,7 +108,7 @@ def run_backward(
     # grad mode = create_graph. Primitives' backwards on arrays record nothing, so the
     # mode is switched (and restored at the end) only once such code is met.
     plain = not create_graph  # every node so far is a Primitive without hooks (see _Owner)
-    prev_mode = None if plain else _set_grad_mode(create_graph)
+    prev_mode = None if plain else switch_grad_mode(bool(create_graph))
     try:
         node = heappop(waiting)[1] if waiting else None
         g = pop(node, None)
@@ -116,7 +116,7 @@ def run_backward(
             fn = node.fn
             if plain and (node.hooks or not fn.array_mode):  # Tensor code from here on
                 plain = False
-                prev_mode = _set_grad_mode(create_graph)
+                prev_mode = switch_grad_mode(bool(create_graph))
             if node.hooks:
                 g = _run_hooks(node.hooks, g, create_graph)
             if capture_nodes and node in capture_nodes:
@@ -175,7 +175,7 @@ def run_backward(
             g = pop(node, None)
     finally:
         if prev_mode is not None:
-            STATE.grad_enabled = prev_mode
+            switch_grad_mode(prev_mode)
 
     # What is left in `grads` are the leaves' gradients.
     if not accumulate:
@@ -197,13 +197,6 @@ def run_backward(
             owner = _Owner(grad_outputs, plain and not keep)  # (made only for a large array)
         _accumulate_leaf(leaf, g, create_graph, owner)
     return None
-
-
-def _set_grad_mode(on: bool) -> bool:
-    """Switch this thread's grad mode to ``on``; return the mode it had."""
-    prev = STATE.grad_enabled
-    STATE.grad_enabled = on
-    return prev
 
 
 class _Owner:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dt
-from .grad_mode import GRAD_OFF, STATE, WATCHED
+from .grad_mode import GRAD_OFF, STATE, WATCHED, switch_grad_mode
 
 __all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version", "version_counter"]
 
@@ -340,9 +340,11 @@ def _apply1_for(fn: Any) -> Any:
             out = forward(node, xa)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa,), e) from e
-        if type(out) is not np.ndarray and node is UNRECORDED:  # a NumPy scalar (0-d result)
-            out = np.asarray(out)  # (nothing saved refers to it: _output's steps not needed)
-        if view or WATCHED[0] or type(out) is not np.ndarray or promotes and out.dtype is _F64:
+        if type(out) is not np.ndarray:  # a NumPy scalar (a 0-d result)
+            if node is not UNRECORDED:
+                return _output(fn, node, out, (x,))  # (saved values may refer to it)
+            out = np.asarray(out)
+        if view or WATCHED[0] or promotes and out.dtype is _F64:
             return _output(fn, node, out, (x,))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
@@ -394,9 +396,11 @@ def _apply2_for(fn: Any) -> Any:
             out = forward(node, xa, ya)
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa, ya), e) from e
-        if type(out) is not np.ndarray and node is UNRECORDED:  # a NumPy scalar (0-d result)
-            out = np.asarray(out)  # (nothing saved refers to it: _output's steps not needed)
-        if view or WATCHED[0] or type(out) is not np.ndarray or promotes and out.dtype is _F64:
+        if type(out) is not np.ndarray:  # a NumPy scalar (a 0-d result)
+            if node is not UNRECORDED:
+                return _output(fn, node, out, (x, y))  # (saved values may refer to it)
+            out = np.asarray(out)
+        if view or WATCHED[0] or promotes and out.dtype is _F64:
             return _output(fn, node, out, (x, y))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
@@ -562,12 +566,11 @@ def _broadcast_clash(shapes: list) -> tuple | None:
 def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
     """Run a user Function's forward on detached Tensors under no_grad; return an array."""
     detached = tuple(a.detach() if isinstance(a, Tensor) else a for a in args)
-    prev = STATE.grad_enabled
-    STATE.grad_enabled = False
+    prev = switch_grad_mode(False)
     try:
         result = fn.forward(node, *detached)
     finally:
-        STATE.grad_enabled = prev
+        switch_grad_mode(prev)
     if node.saved:  # keep arrays, so saved values can be traced back to inputs/output
         node.saved = tuple(s._array if isinstance(s, Tensor) else s for s in node.saved)
     if isinstance(result, Tensor):
