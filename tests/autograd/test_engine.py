@@ -357,6 +357,38 @@ def test_hook_applies_to_autograd_grad_of_a_leaf():
     assert g.item() == 20.0
 
 
+def test_gradients_of_0d_values_reach_users_as_arrays():
+    # During the walk a 0-d gradient may be a NumPy scalar (the seed of a scalar loss is);
+    # hooks, retained grads, autograd.grad, user Functions and leaves get 0-d arrays.
+    class Twice(tl.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            seen.append(("function", type(g._array)))
+            return g * 2
+
+    seen = []
+    x = tl.tensor(2.0, requires_grad=True)
+    y = x * x
+    y.register_hook(lambda g: seen.append(("hook", type(g._array))))
+    y.retain_grad()
+    z = Twice.apply(y * y)
+    z.register_hook(lambda g: seen.append(("seed", type(g._array))))
+    z.backward()
+    assert seen == [("seed", np.ndarray), ("function", np.ndarray), ("hook", np.ndarray)]
+    assert type(y.grad._array) is np.ndarray and y.grad.item() == 16.0
+    assert type(x.grad._array) is np.ndarray and x.grad.item() == 64.0
+    (g,) = tl.autograd.grad((x * x).sum(), [x])
+    assert type(g._array) is np.ndarray and g.item() == 4.0
+    with tl.autograd.graph.keep_intermediates():
+        loss = (x * 3).sum()
+        loss.backward()
+    assert type(loss.grad_fn.grad) is np.ndarray
+
+
 # --------------------------------------------------------------------------------------
 # a million ops
 # --------------------------------------------------------------------------------------

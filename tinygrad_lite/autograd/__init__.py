@@ -68,9 +68,11 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     "gradient= with the same shape as the output."
                 )
-            g = _dt.one(out._array.dtype).copy()  # (np.ones is 3x slower)
-            if g.shape != out._array.shape:  # (1,), (1, 1), ...
-                g = g.reshape(out._array.shape)
+            g = _dt.one(out._array.dtype)
+            if out._array.ndim:  # (1,), (1, 1), ...: a new array (np.ones is 3x slower)
+                g = g.reshape(out._array.shape).copy()
+            else:  # a NumPy scalar: arithmetic on it is cheaper than on a 0-d array
+                g = g[()]
         else:
             arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
             if arr.shape != out.shape:

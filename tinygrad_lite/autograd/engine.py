@@ -122,7 +122,7 @@ def run_backward(
             if capture_nodes and node in capture_nodes:
                 captured[node] = g
             if keep:
-                node.grad = g
+                node.grad = _array_of(g)
             if create_graph:
                 input_grads = _vjp_on_tensors(node, g)
             else:
@@ -185,7 +185,7 @@ def run_backward(
             if g is not None and type(key) is not Node and key._hooks:
                 g = _run_hooks(key._hooks, g, create_graph)
             if g is not None and not isinstance(g, Tensor):
-                g = Tensor._make(g, None, False)
+                g = Tensor._make(_array_of(g), None, False)
             result.append(g)
         return result
     only = None if wanted is None else set(wanted)  # Tensors hash by identity
@@ -225,6 +225,12 @@ class _Owner:
         return True
 
 
+def _array_of(g: Any) -> Any:
+    """``g`` with a NumPy scalar made a 0-d array. Gradients of 0-d values may be NumPy
+    scalars during the walk (cheaper arithmetic than 0-d arrays); what users see is an array."""
+    return np.asarray(g) if isinstance(g, np.generic) else g
+
+
 def _vjp_on_tensors(node: Node, g: Any) -> Any:
     """``node``'s backward run on Tensors (for ``create_graph``): its saved values become
     Tensors joined to the graph, so the gradients it returns are recorded too."""
@@ -242,7 +248,7 @@ def _vjp_on_tensors(node: Node, g: Any) -> Any:
 def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
     """Call tensor hooks with the gradient as a Tensor; a returned Tensor replaces it."""
     Tensor = _function.Tensor
-    as_tensor = g if isinstance(g, Tensor) else Tensor._make(g, None, False)
+    as_tensor = g if isinstance(g, Tensor) else Tensor._make(_array_of(g), None, False)
     for hook in hooks:
         result = hook(as_tensor)
         if result is not None:

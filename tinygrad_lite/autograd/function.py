@@ -487,7 +487,7 @@ class Function:
     def vjp(cls, ctx: Node, grad: Any) -> tuple:
         """Call the user's ``backward`` with Tensors; hand NumPy arrays back to the engine."""
         tensor_mode = ctx.tensor_mode
-        g = grad if tensor_mode else Tensor._make(grad, None, False)
+        g = grad if tensor_mode else Tensor._make(np.asarray(grad), None, False)
         result = cls.backward(ctx, g)
         result = _check_user_grads(ctx, result if isinstance(result, tuple) else (result,))
         if tensor_mode:
