@@ -355,3 +355,14 @@ def test_cross_entropy_graph_is_nll_loss_after_log_softmax_as_in_pytorch():
         inner = node.next_functions[0][0]
         names = [type(n).__name__ if T is torch else n.name() for n in (node, inner)]
         assert names == ["NllLossBackward0", "LogSoftmaxBackward0"]
+
+
+def test_a_number_on_the_left_is_the_second_input_as_in_pytorch():
+    # 2 * x is x.__rmul__(2), which is x * 2: the tensor is input 0 of the node in both
+    def order(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        return [
+            [f is not None for f, _ in e.grad_fn.next_functions][:2] for e in (2 * x, 2 + x, x * 2)
+        ]
+
+    assert order(tl) == order(torch) == [[True, False]] * 3

@@ -438,20 +438,14 @@ class Tensor:
     # ------------------------------------------------------------------ operators
     # An operator or method that only applies a primitive *is* that primitive's ``apply``
     # (``__add__ = Add.apply``): one Python call per op (see autograd.function._apply2_for).
-    __add__ = Add.apply
-
-    def __radd__(self, other: Any) -> Tensor:
-        return Add.apply(other, self)
+    __add__ = __radd__ = Add.apply  # (2 + x is x + 2, as in PyTorch: x is the first input)
 
     __sub__ = Sub.apply
 
     def __rsub__(self, other: Any) -> Tensor:
         return Sub.apply(other, self)
 
-    __mul__ = Mul.apply
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return Mul.apply(other, self)
+    __mul__ = __rmul__ = Mul.apply  # (2 * x is x * 2, as in PyTorch)
 
     def __truediv__(self, other: Any) -> Tensor:
         return ops.div(self, other)
