@@ -1059,11 +1059,11 @@ def normalize_index(index: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 _INPLACE_UFUNC = {
-    "Add": np.add,
-    "Sub": np.subtract,
-    "Mul": np.multiply,
-    "Div": np.true_divide,
-    "Pow": np.power,
+    Add: np.add,
+    Sub: np.subtract,
+    Mul: np.multiply,
+    Div: np.true_divide,
+    Pow: np.power,
 }
 
 
@@ -1125,12 +1125,12 @@ def _inplace_error(t: Any, value: Any, op: str, e: Exception) -> RuntimeError:
 
 def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
-    if STATE.grad_enabled:  # (the checks and the recording apply only while recording)
+    if STATE._grad_enabled:  # (the checks and the recording apply only while recording)
         _check_leaf_inplace(t, op)
         _check_view_inplace(t, op)
         if t._rg or (_is_tensor(other) and other._rg):
             return _rebase(t, prim.apply(_snapshot(t), other), op)
-    ufunc = _INPLACE_UFUNC.get(prim.__name__)
+    ufunc = _INPLACE_UFUNC.get(prim)
     if ufunc is None:  # copy_
         value = np.asarray(_arr(other))
         if value.dtype.kind == "f" and t._array.dtype.kind in "iub":
@@ -1145,8 +1145,9 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
         raise RuntimeError(
             f"{op}: result type Float can't be cast to the desired output type {t.dtype}"
         )
-    try:
-        ufunc(t._array, _arr(other), t._array)  # (casting="same_kind", the default)
+    target = t._array
+    try:  # (casting="same_kind", the default)
+        ufunc(target, other._array if isinstance(other, _f.Tensor) else other, target)
     except (TypeError, ValueError) as e:
         raise _inplace_error(
             t,

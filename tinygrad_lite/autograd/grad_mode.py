@@ -105,6 +105,7 @@ def is_inference_mode_enabled() -> bool:
 class _GradModeContext:
     """Base for the grad-mode switches: a context manager that is also a decorator."""
 
+    __slots__ = ("_prev",)  # (no __dict__: ``with no_grad():`` runs once per training step)
     _enabled: bool = True
 
     def __enter__(self) -> None:
@@ -128,12 +129,14 @@ class _GradModeContext:
 class no_grad(_GradModeContext):
     """Context manager / decorator: ops inside record nothing and results don't require grad."""
 
+    __slots__ = ()
     _enabled = False
 
 
 class enable_grad(_GradModeContext):
     """Context manager / decorator: turn recording back on (e.g. inside ``no_grad``)."""
 
+    __slots__ = ()
     _enabled = True
 
 
