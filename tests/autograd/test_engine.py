@@ -67,6 +67,24 @@ def test_gradients_accumulate_into_leaves():
     np.testing.assert_allclose(x.grad.numpy(), [3, 3])
 
 
+def test_0d_gradients_accumulate_in_place_with_the_leafs_dtype():
+    w = tl.tensor(2.0, requires_grad=True)  # float32
+    (w * 3).backward()
+    grad = w.grad
+    array = grad._array
+    (w * tl.tensor(0.1, dtype=tl.float64)).backward()  # a float64 gradient into float32
+    assert w.grad is grad and grad._array is array  # the same tensor and memory
+    assert array.dtype == np.float32 and array.shape == ()
+    assert w.grad.item() == np.float32(np.float64(np.float32(3)) + 0.1)
+    w.grad.zero_()
+    ((w * 5) ** 2).backward()  # 0-d all the way: d/dw (5w)^2 = 50 w
+    assert w.grad.item() == 100.0 and w.grad._array is array
+    w.grad = tl.tensor(1.0)
+    w.grad._array.flags.writeable = False  # cannot be written: a new array, the right sum
+    (w * 3).backward()
+    assert w.grad.item() == 4.0 and w.grad._array.flags.writeable
+
+
 def test_grad_is_not_shared_between_leaves():
     a = tl.tensor([1.0, 2.0], requires_grad=True)
     b = tl.tensor([1.0, 2.0], requires_grad=True)

@@ -49,7 +49,8 @@ def tape(outputs: Any) -> list[Node]:
 
 
 def sum_to(grad: Any, shape: tuple) -> Any:
-    """Undo broadcasting: sum ``grad`` down to ``shape`` (works on arrays and Tensors)."""
+    """Undo broadcasting: sum ``grad`` down to ``shape`` (works on arrays and Tensors; an
+    array summed down to shape () gives a NumPy scalar, as ``ndarray.sum()`` does)."""
     if shape:
         lead = grad.ndim - len(shape)
         gshape = grad.shape
@@ -58,8 +59,10 @@ def sum_to(grad: Any, shape: tuple) -> Any:
         )
         if not axes:
             return grad.reshape(shape)
+    elif type(grad) is np.ndarray:
+        return _add_reduce(grad, None)  # down to a scalar: sum everything
     else:
-        axes = None  # down to a scalar: sum everything
+        axes = None
     if type(grad) is np.ndarray:
         grad = _add_reduce(grad, axes, None, None, True)  # = .sum(axes, keepdims=True), faster
     else:
@@ -282,8 +285,11 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool, owner: _Owner | None
         target = leaf.grad._array
         if target.shape == g.shape:
             try:
-                np.add(target, g, target)  # (out= as a keyword costs 0.5 µs more)
+                if target.ndim:
+                    np.add(target, g, target)  # (out= as a keyword costs 0.5 µs more)
+                else:  # 0-d: NumPy's scalar math, 3x cheaper than a ufunc writing to out
+                    target[()] = target[()] + g
                 return
             except ValueError:  # a read-only array (e.g. a broadcast view the user set)
                 pass
-        leaf.grad = Tensor._make((target + g).astype(dtype, copy=False), None, False)
+        leaf.grad = Tensor._make(np.asarray(target + g, dtype), None, False)
