@@ -79,6 +79,26 @@ def test_sigmoid_and_softplus_do_not_overflow():
     assert np.all(np.isfinite(tl.softplus(x).numpy()))
 
 
+@pytest.mark.parametrize("dtype", [tl.float16, tl.float32, tl.float64])
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3, 4), (0, 3)])
+def test_mean_of_all_agrees_with_the_mean_over_every_dim(dtype, shape):
+    # x.mean() takes a shorter path than x.mean(dim); both are the same op
+    a = RNG.standard_normal(shape)
+    x = tl.tensor(a, dtype=dtype, requires_grad=True)
+    y = tl.tensor(a, dtype=dtype, requires_grad=True)
+    total, general = x.mean(), y.mean(tuple(range(len(shape))) or None, keepdim=False)
+    assert total.shape == general.shape == ()
+    assert total.dtype == general.dtype == dtype
+    assert total.grad_fn.name() == general.grad_fn.name() == "MeanBackward0"
+    np.testing.assert_array_equal(total.numpy(), general.numpy())
+    assert np.isnan(total.item()) == (a.size == 0)
+    total.backward()
+    general.backward()
+    assert x.grad.dtype == dtype
+    np.testing.assert_array_equal(x.grad.numpy(), y.grad.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), np.full(shape, 1 / max(a.size, 1)), rtol=1e-3)
+
+
 @pytest.mark.parametrize("dim", [None, 0, 1, -1, (0, 2), (-1, -2)])
 @pytest.mark.parametrize("keepdim", [False, True])
 def test_reductions_match_numpy(dim, keepdim):

@@ -52,6 +52,7 @@ from .primitives import (
     Sum,
     Tanh,
     Where,
+    mean_of_all,
 )  # fmt: skip
 
 _bool = builtins.bool
@@ -473,6 +474,8 @@ def sum(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = Non
 
 def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:
     """Average over ``dim`` (all by default); floating point only, as PyTorch."""
+    if dim is None and not keepdim and dtype is None and input._array.dtype.kind == "f":
+        return mean_of_all(input)  # x.mean(), the usual loss: nothing left to check
     if dtype is not None:
         input = input.to(dtype)
     _require_float(input, "mean")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from .autograd.function import Primitive
+from .autograd.function import Primitive, _apply1_for
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 
@@ -41,6 +41,7 @@ Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 # ---------------------------------------------------------------------------------------
 
 
+_add_reduce = np.add.reduce
 _SMALL = 4096  # up to this many elements, filling a new array beats making a broadcast view
 
 
@@ -618,15 +619,19 @@ class Mean(Primitive):
     """f(x) = (Σ x over dim) / n, where n is the number of elements summed"""
 
     @staticmethod
-    def forward(ctx: Ctx, x, dim, keepdim):
+    def forward(ctx: Ctx, x, dim=None, keepdim=False):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        total = x.sum(axis=dim, keepdims=keepdim)
+        total = _add_reduce(x, dim, None, None, keepdim)  # = x.sum(dim, keepdims=), faster
         ctx.n = n = x.size // total.size if total.size else 0
         return total / n if n else total * np.nan  # the mean of nothing is nan
 
     @staticmethod
     def backward(ctx: Ctx, g):
         return _unreduce(g / ctx.n, ctx), None, None
+
+
+# ``x.mean()`` (dim None, keepdim False), the usual loss: Mean's apply for one argument
+mean_of_all = _apply1_for(Mean)
 
 
 class Prod(Primitive):

@@ -341,7 +341,7 @@ def _apply1_for(fn: Any) -> Any:
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa,), e) from e
         if type(out) is not np.ndarray:  # a NumPy scalar (a 0-d result)
-            if node is not UNRECORDED:
+            if node is not UNRECORDED and node.saved:
                 return _output(fn, node, out, (x,))  # (saved values may refer to it)
             out = np.asarray(out)
         if view or WATCHED[0] or promotes and out.dtype is _F64:
@@ -397,7 +397,7 @@ def _apply2_for(fn: Any) -> Any:
         except (ValueError, TypeError) as e:
             raise forward_error(op, (xa, ya), e) from e
         if type(out) is not np.ndarray:  # a NumPy scalar (a 0-d result)
-            if node is not UNRECORDED:
+            if node is not UNRECORDED and node.saved:
                 return _output(fn, node, out, (x, y))  # (saved values may refer to it)
             out = np.asarray(out)
         if view or WATCHED[0] or promotes and out.dtype is _F64:
