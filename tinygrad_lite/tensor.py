@@ -19,6 +19,7 @@ from . import dtypes as _dt
 from . import ops
 from ._format import tensor_repr
 from .autograd import function as _function
+from .autograd.engine import run_backward
 from .device import check_device
 from .device import device as _device
 from .primitives import (
@@ -427,6 +428,11 @@ class Tensor:
         inputs: Sequence[Tensor] | None = None,
     ) -> None:
         """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
+        if gradient is None and inputs is None and not create_graph and self.grad_fn is not None:
+            a = self._array
+            if not a.ndim:  # loss.backward(), the usual call: the seed is 1 of a's dtype
+                run_backward((self,), (_dt.one(a.dtype)[()],), bool(retain_graph))
+                return
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(
                 f"backward: gradient must be a Tensor or None, got {type(gradient).__name__}; "

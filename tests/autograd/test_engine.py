@@ -85,6 +85,19 @@ def test_0d_gradients_accumulate_in_place_with_the_leafs_dtype():
     assert w.grad.item() == 4.0 and w.grad._array.flags.writeable
 
 
+@pytest.mark.parametrize("dtype", [tl.float16, tl.float32, tl.float64])
+def test_the_seed_of_loss_backward_is_a_0d_one_of_the_losss_dtype(dtype):
+    w = tl.tensor([1.5, -2.0], dtype=dtype, requires_grad=True)
+    loss = (w * w).sum()
+    seen = []
+    loss.register_hook(lambda g: seen.append((g.dtype, g.shape, g.item())))
+    loss.backward(retain_graph=True)
+    assert seen == [(dtype, (), 1.0)]
+    tl.autograd.backward(loss)  # the general path agrees
+    assert seen[1] == seen[0]
+    np.testing.assert_array_equal(w.grad.numpy(), 2 * (2 * w.detach().numpy()))
+
+
 def test_grad_is_not_shared_between_leaves():
     a = tl.tensor([1.0, 2.0], requires_grad=True)
     b = tl.tensor([1.0, 2.0], requires_grad=True)
