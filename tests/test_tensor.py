@@ -412,6 +412,35 @@ def test_inplace_dtype_and_shape_errors():
             p.add_(tl.ones(2, 2))
 
 
+@pytest.mark.parametrize("method", ["add_", "sub_", "mul_", "div_", "pow_"])
+@pytest.mark.parametrize("dtype", [tl.float16, tl.float32, tl.float64])
+@pytest.mark.parametrize(
+    "other", [0.3, 2, tl.tensor(0.7, dtype=tl.float64), tl.tensor(3), tl.tensor(-1.5)],
+    ids=["float", "int", "f64 tensor", "int tensor", "f32 tensor"],
+)  # fmt: skip
+def test_inplace_on_a_0d_float_gives_what_the_ufunc_gives_on_a_1d_one(method, dtype, other):
+    # a 0-d target is written with NumPy's scalar math; the result must be the same bits
+    scalar, vector = tl.tensor(1.7, dtype=dtype), tl.tensor([1.7], dtype=dtype)
+    array = scalar._array
+    getattr(scalar, method)(other)
+    getattr(vector, method)(other)
+    assert scalar._array is array and scalar.dtype == dtype and scalar._version == 1
+    np.testing.assert_array_equal(scalar.numpy().reshape(1), vector.numpy())
+
+
+def test_inplace_on_a_0d_tensor_keeps_the_errors():
+    with pytest.raises(RuntimeError, match=r"add_.*shape \(3,\)"):
+        tl.tensor(1.0).add_(tl.ones(3))
+    with pytest.raises(RuntimeError, match="sub_"):
+        tl.tensor(1).sub_(0.5)  # int target, float result: same_kind refuses
+    view = tl.tensor(1.0).expand(())
+    view._array = np.broadcast_to(np.float32(1.0), ())
+    with pytest.raises(RuntimeError, match="broadcast view"):
+        view.mul_(2.0)
+    with pytest.raises(RuntimeError, match="add_"):
+        tl.tensor(1.0).add_(1j)
+
+
 def test_inplace_on_view_of_leaf_is_an_error_and_leaves_values():
     x = tl.tensor([1.0, 2.0, 3.0], requires_grad=True)
     for make_view in (lambda t: t[1:], lambda t: t.view(3, 1), lambda t: t.T):

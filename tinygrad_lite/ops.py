@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -1061,12 +1062,14 @@ def normalize_index(index: Any) -> Any:
 # in-place ops
 # ---------------------------------------------------------------------------------------
 
+# The ufunc an in-place op writes with, and the same operation in NumPy's scalar math
+# (for a 0-d float tensor, e.g. a scalar parameter: 3x cheaper than a ufunc with out=).
 _INPLACE_UFUNC = {
-    Add: np.add,
-    Sub: np.subtract,
-    Mul: np.multiply,
-    Div: np.true_divide,
-    Pow: np.power,
+    Add: (np.add, operator.add),
+    Sub: (np.subtract, operator.sub),
+    Mul: (np.multiply, operator.mul),
+    Div: (np.true_divide, operator.truediv),
+    Pow: (np.power, operator.pow),
 }
 
 
@@ -1133,8 +1136,8 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
         _check_view_inplace(t, op)
         if t._rg or (_is_tensor(other) and other._rg):
             return _rebase(t, prim.apply(_snapshot(t), other), op)
-    ufunc = _INPLACE_UFUNC.get(prim)
-    if ufunc is None:  # copy_
+    ops = _INPLACE_UFUNC.get(prim)
+    if ops is None:  # copy_
         value = np.asarray(_arr(other))
         if value.dtype.kind == "f" and t._array.dtype.kind in "iub":
             value = value.astype(t._array.dtype)
@@ -1144,13 +1147,25 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             raise _inplace_error(t, value, op, e) from None
         _f.bump_version(t)
         return t
-    if ufunc is np.true_divide and t._array.dtype.kind != "f":
+    ufunc, scalar_math = ops
+    target = t._array
+    value = other._array if isinstance(other, _f.Tensor) else other
+    is_array = type(value) is np.ndarray
+    if not target.ndim and target.dtype.kind == "f" and not (is_array and value.ndim):
+        try:
+            result = scalar_math(target[()], value[()] if is_array else value)
+            if isinstance(result, np.floating):  # (anything else: the ufunc says what is wrong)
+                target[()] = result  # (a float64 result is cast, as ufunc's same_kind does)
+                _f.bump_version(t)
+                return t
+        except (TypeError, ValueError):  # e.g. read-only: the ufunc below gives the error
+            pass
+    if ufunc is np.true_divide and target.dtype.kind != "f":
         raise RuntimeError(
             f"{op}: result type Float can't be cast to the desired output type {t.dtype}"
         )
-    target = t._array
     try:  # (casting="same_kind", the default)
-        ufunc(target, other._array if isinstance(other, _f.Tensor) else other, target)
+        ufunc(target, value, target)
     except (TypeError, ValueError) as e:
         raise _inplace_error(
             t,
