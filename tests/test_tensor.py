@@ -428,6 +428,26 @@ def test_inplace_on_a_0d_float_gives_what_the_ufunc_gives_on_a_1d_one(method, dt
     np.testing.assert_array_equal(scalar.numpy().reshape(1), vector.numpy())
 
 
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda t, n: t + n, lambda t, n: t - n, lambda t, n: t * n, lambda t, n: n * t,
+        lambda t, n: t / n, lambda t, n: t**n, lambda t, n: tl.maximum(t, tl.tensor(n)),
+        lambda t, n: t.clamp(min=n), lambda t, n: t.pow(n),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("dtype", [tl.float16, tl.float32, tl.float64])
+@pytest.mark.parametrize("number", [0.3, 3, -1.5, float("nan")])
+def test_a_0d_float_and_a_number_give_what_a_1d_tensor_gives(op, dtype, number):
+    # unrecorded, a 0-d float with a Python number is computed with NumPy's scalar math
+    with np.errstate(all="ignore"):
+        scalar = op(tl.tensor(-1.7, dtype=dtype), number)
+        vector = op(tl.tensor([-1.7], dtype=dtype), number)
+    assert type(scalar._array) is np.ndarray and scalar.shape == ()
+    assert scalar.dtype == vector.dtype and not scalar.requires_grad
+    np.testing.assert_array_equal(scalar.numpy().reshape(1), vector.numpy())
+
+
 def test_inplace_on_a_0d_tensor_keeps_the_errors():
     with pytest.raises(RuntimeError, match=r"add_.*shape \(3,\)"):
         tl.tensor(1.0).add_(tl.ones(3))

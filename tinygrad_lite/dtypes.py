@@ -87,6 +87,9 @@ def one(np_dtype: np.dtype) -> np.ndarray:
 for _d in (float16, float32, float64):
     one(_d.numpy)
 
+# 1 as a NumPy scalar of each float dtype: the seed of ``loss.backward()`` (immutable, so shared)
+SCALAR_ONES: dict = {d: v[()] for d, v in ONES.items()}
+
 
 def get_default_dtype() -> DType:
     """The dtype Python floats and ``rand``/``zeros``/... produce (float32 unless changed)."""

@@ -193,16 +193,16 @@ class Pow(Primitive):
     def backward(ctx: Ctx, g):
         x, y = ctx.saved[:2]
         gx = gy = None
-        need = ctx.needs_input_grad
-        if need[0] and type(y) in (int, float) and y == 2:  # x**2, the usual case: 2 x
+        to_x, to_y = ctx.parents
+        if to_x is not None and type(y) in (int, float) and y == 2:  # x**2, the usual case
             gx = g * (x + x)  # = g * (2 x), PyTorch's order
-        elif need[0]:
+        elif to_x is not None:
             y_zero = values(y) == 0
             if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
                 gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
             else:
                 gx = g * y * x ** (y - 1)
-        if need[1]:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
+        if to_y is not None:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
             zero_base = (values(x) == 0) & (values(y) >= 0)
             gy = select(zero_base, 0.0, g * ctx.saved[2] * np.log(select(zero_base, 1.0, x)))
         return gx, gy

@@ -430,8 +430,9 @@ class Tensor:
         """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
         if gradient is None and inputs is None and not create_graph and self.grad_fn is not None:
             a = self._array
-            if not a.ndim:  # loss.backward(), the usual call: the seed is 1 of a's dtype
-                run_backward((self,), (_dt.one(a.dtype)[()],), bool(retain_graph))
+            seed = None if a.ndim else _dt.SCALAR_ONES.get(a.dtype)
+            if seed is not None:  # loss.backward(), the usual call: the seed is 1 of a's dtype
+                run_backward((self,), (seed,), bool(retain_graph))
                 return
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(

@@ -365,9 +365,13 @@ def _apply1_for(fn: Any) -> Any:
     return _named(apply, fn)
 
 
+_NUMBERS = (float, int)
+
+
 def _apply2_for(fn: Any) -> Any:
     """``fn.apply`` for a Primitive of two arguments (the operators' hot path; see
-    ``_apply1_for``): ``Tensor.__mul__ = Mul.apply`` makes ``x * y`` one Python call."""
+    ``_apply1_for``): ``Tensor.__mul__ = Mul.apply`` makes ``x * y`` one Python call.
+    Unrecorded arithmetic of a 0-d float and a Python number runs on NumPy scalars."""
     forward, op = fn.forward, fn.__name__.lower()
     promotes, view = fn.promotes, fn.is_view
 
@@ -392,6 +396,9 @@ def _apply2_for(fn: Any) -> Any:
             node.parents = (px, py)
             node.seq = _next_seq()
             node.saved = node.args = node.version = node.hooks = None
+        if node is UNRECORDED and promotes and type(ya) in _NUMBERS and type(xa) is np.ndarray:
+            if not xa.ndim and xa.dtype.kind == "f":  # e.g. lr * w.grad under no_grad: NumPy's
+                xa = xa[()]  # scalar math, 5x cheaper than a ufunc on a 0-d array and a number
         try:
             out = forward(node, xa, ya)
         except (ValueError, TypeError) as e:
