@@ -1136,8 +1136,8 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
         _check_view_inplace(t, op)
         if t._rg or (_is_tensor(other) and other._rg):
             return _rebase(t, prim.apply(_snapshot(t), other), op)
-    ops = _INPLACE_UFUNC.get(prim)
-    if ops is None:  # copy_
+    pair = _INPLACE_UFUNC.get(prim)
+    if pair is None:  # copy_
         value = np.asarray(_arr(other))
         if value.dtype.kind == "f" and t._array.dtype.kind in "iub":
             value = value.astype(t._array.dtype)
@@ -1147,7 +1147,7 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             raise _inplace_error(t, value, op, e) from None
         _f.bump_version(t)
         return t
-    ufunc, scalar_math = ops
+    ufunc, scalar_math = pair
     target = t._array
     value = other._array if isinstance(other, _f.Tensor) else other
     is_array = type(value) is np.ndarray
