@@ -396,7 +396,7 @@ def _apply2_for(fn: Any) -> Any:
             node.parents = (px, py)
             node.seq = _next_seq()
             node.saved = node.args = node.version = node.hooks = None
-        if node is UNRECORDED and promotes and type(ya) in _NUMBERS and type(xa) is np.ndarray:
+        elif promotes and type(ya) in _NUMBERS and type(xa) is np.ndarray:  # (not recorded)
             if not xa.ndim and xa.dtype.kind == "f":  # e.g. lr * w.grad under no_grad: NumPy's
                 xa = xa[()]  # scalar math, 5x cheaper than a ufunc on a 0-d array and a number
         try:
