@@ -1296,3 +1296,31 @@ def diag(input: Any) -> Any:
 
 def trace(input: Any) -> Any:
     return Sum.apply(diag(input), None, False)
+
+
+# --- issue 21: triangular parts (torch.tril / torch.triu) ------------------------------
+
+
+def _triangle(input: Any, diagonal: _int, lower: _bool) -> Any:
+    op = "tril" if lower else "triu"
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"{op}: input tensor must have at least 2 dimensions, got shape {tuple(input.shape)}"
+        )
+    n, m = input.shape[-2:]
+    keep = np.tri(n, m, _int(diagonal), dtype=np.bool_) if lower else _upper(n, m, diagonal)
+    return Where.apply(keep, input, np.zeros((), dtype=input._array.dtype))
+
+
+def _upper(n: _int, m: _int, k: _int) -> np.ndarray:
+    return ~np.tri(n, m, _int(k) - 1, dtype=np.bool_)
+
+
+def tril(input: Any, diagonal: _int = 0) -> Any:
+    """The lower triangle of the last two dims (entries j <= i + diagonal), zeros elsewhere."""
+    return _triangle(input, diagonal, True)
+
+
+def triu(input: Any, diagonal: _int = 0) -> Any:
+    """The upper triangle of the last two dims (entries j >= i + diagonal), zeros elsewhere."""
+    return _triangle(input, diagonal, False)

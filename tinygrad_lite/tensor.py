@@ -570,6 +570,13 @@ class Tensor:
         """Sum of the main diagonal of a 2-D tensor."""
         return ops.trace(self)
 
+    # issue 21: triangular parts
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return ops.triu(self, diagonal)
+
     neg = Neg.apply
 
     abs = Abs.apply

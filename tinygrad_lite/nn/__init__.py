@@ -36,6 +36,23 @@ from .models import LinearRegression, Polynomial
 from .module import Module
 from .parameter import Parameter
 
+# isort: split
+# --- issue 21: sequence models ---
+from ._layernorm_tmp import LayerNorm  # (until nn gets its normalisation layers)
+from .activation_sequence import Mish
+from .attention import MultiheadAttention
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
+from .sparse import Embedding, EmbeddingBag
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)  # fmt: skip
+
+# --- end issue 21 ---
+
 __all__ = [
     "functional", "init", "utils", "Parameter", "Module",
     "Sequential", "ModuleList", "ModuleDict",
@@ -45,4 +62,9 @@ __all__ = [
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "NLLLoss", "CrossEntropyLoss",
     "BCELoss", "BCEWithLogitsLoss",
     "LinearRegression", "Polynomial",
+]  # fmt: skip
+__all__ += [  # issue 21
+    "LayerNorm", "Mish", "MultiheadAttention", "RNNBase", "RNN", "LSTM", "GRU", "RNNCell",
+    "LSTMCell", "GRUCell", "Embedding", "EmbeddingBag", "Transformer", "TransformerEncoder",
+    "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer",
 ]  # fmt: skip

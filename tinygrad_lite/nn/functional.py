@@ -620,3 +620,14 @@ def binary_cross_entropy_with_logits(
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# --- issue 21: sequence models (embedding, attention, mish) ----------------------------
+from .functional_sequence import (  # noqa: E402
+    embedding,
+    embedding_bag,
+    mish,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["embedding", "embedding_bag", "mish", "scaled_dot_product_attention"]
