@@ -3,8 +3,10 @@ one-step cells, with PyTorch's parameter names (``weight_ih_l0``, ``bias_hh_l1_r
 ``weight_hr_l0``, ...), shapes, gate order (LSTM i, f, g, o; GRU r, z, n) and init.
 
 A layer unrolls its cell over time with ordinary ops (so backward is backpropagation
-through time on the tape). The input projection x Wᵢₕᵀ + bᵢₕ of all time steps is one
-matmul; each step then adds h Wₕₕᵀ + bₕₕ. Packed input (``PackedSequence``) runs the same
+through time on the tape): each step takes its slice of the input, projects it
+(x Wᵢₕᵀ + bᵢₕ) and adds h Wₕₕᵀ + bₕₕ. (Slicing the input rather than one projection of all
+steps: the gradient of a slice is as large as what it was cut from, and the input is the
+smaller of the two.) Packed input (``PackedSequence``) runs the same
 loop on the sequences still running at each step (they are sorted longest first).
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import factories, ops
+from ..primitives_sequence import LSTMPointwise
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -39,15 +42,9 @@ def _rnn_step(mode: str, x_proj: Tensor, h: Tensor, c: Any, w_hh: Tensor, b_hh: 
               w_hr: Any) -> tuple:  # fmt: skip
     """(h', c') after one step of cell ``mode``; c is None except for LSTM."""
     hh = F.linear(h, w_hh, b_hh)
-    if mode == "LSTM":
-        n = c.shape[-1]
-        gates = x_proj + hh
-        i = gates[..., :n].sigmoid()
-        f = gates[..., n : 2 * n].sigmoid()
-        g = gates[..., 2 * n : 3 * n].tanh()
-        o = gates[..., 3 * n :].sigmoid()
-        c = f * c + i * g
-        h = o * c.tanh()
+    if mode == "LSTM":  # gates i, f, g, o; c' = σ(f)·c + σ(i)·tanh(g); h' = σ(o)·tanh(c')
+        hc = LSTMPointwise.apply(x_proj, hh, c)
+        h, c = hc[0], hc[1]
         if w_hr is not None:
             h = F.linear(h, w_hr)
         return h, c
@@ -61,17 +58,21 @@ def _rnn_step(mode: str, x_proj: Tensor, h: Tensor, c: Any, w_hh: Tensor, b_hh: 
     return (pre.tanh() if mode == "RNN_TANH" else pre.relu()), None
 
 
-def _run_direction(mode: str, x_proj: Tensor, batch_sizes: list | None, h0: Tensor, c0: Any,
+def _run_direction(mode: str, x: Tensor, batch_sizes: list | None, h0: Tensor, c0: Any,
                    weights: tuple, reverse: bool) -> tuple:  # fmt: skip
-    """Unroll one direction of one layer. ``x_proj``: (T, B, G) padded, or (N, G) packed
-    with ``batch_sizes``. Returns (outputs in time order, h_n, c_n)."""
-    w_hh, b_hh, w_hr = weights
+    """Unroll one direction of one layer. ``x``: (T, B, F) padded, or (N, F) packed with
+    ``batch_sizes``. Returns (outputs in time order, h_n, c_n)."""
+    w_ih, b_ih, w_hh, b_hh, w_hr = weights
+
+    def x_proj(index: Any) -> Tensor:  # (the input's slice) Wᵢₕᵀ + bᵢₕ
+        return F.linear(x[index], w_ih, b_ih)
+
     if batch_sizes is None:  # padded: every sequence runs every step
-        steps = x_proj.shape[0]
+        steps = x.shape[0]
         outs: list = [None] * steps
         h, c = h0, c0
         for t in reversed(range(steps)) if reverse else range(steps):
-            h, c = _rnn_step(mode, x_proj[t], h, c, w_hh, b_hh, w_hr)
+            h, c = _rnn_step(mode, x_proj(t), h, c, w_hh, b_hh, w_hr)
             outs[t] = h
         return outs, h, c
     starts = np.concatenate([[0], np.cumsum(batch_sizes)]).tolist()
@@ -86,7 +87,7 @@ def _run_direction(mode: str, x_proj: Tensor, batch_sizes: list | None, h0: Tens
                 h = ops.cat([h, h0[n:bt]], 0)
                 c = ops.cat([c, c0[n:bt]], 0) if c is not None else None
                 n = bt
-            h, c = _rnn_step(mode, x_proj[starts[t] : starts[t + 1]], h, c, w_hh, b_hh, w_hr)
+            h, c = _rnn_step(mode, x_proj(slice(starts[t], starts[t + 1])), h, c, w_hh, b_hh, w_hr)
             outs[t] = h
         return outs, h, c
     done_h: list = []  # final states of the sequences that stopped, longest-stopped last
@@ -102,7 +103,7 @@ def _run_direction(mode: str, x_proj: Tensor, batch_sizes: list | None, h0: Tens
                 done_c.append(c[bt:n])
                 c = c[:bt]
             n = bt
-        h, c = _rnn_step(mode, x_proj[starts[t] : starts[t + 1]], h, c, w_hh, b_hh, w_hr)
+        h, c = _rnn_step(mode, x_proj(slice(starts[t], starts[t + 1])), h, c, w_hh, b_hh, w_hr)
         outs[t] = h
     h_n = ops.cat([h] + done_h[::-1], 0) if done_h else h
     c_n = (ops.cat([c] + done_c[::-1], 0) if done_c else c) if c is not None else None
@@ -202,8 +203,8 @@ class RNNBase(Module):
     def _weights(self, layer: int, direction: int) -> tuple:
         suffix = "_reverse" if direction == 1 else ""
         get = lambda kind: getattr(self, f"{kind}_l{layer}{suffix}", None)  # noqa: E731
-        return get("weight_ih"), get("bias_ih"), (get("weight_hh"), get("bias_hh"),
-                                                  get("weight_hr"))  # fmt: skip
+        return (get("weight_ih"), get("bias_ih"), get("weight_hh"), get("bias_hh"),
+                get("weight_hr"))  # fmt: skip
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
@@ -303,11 +304,9 @@ class RNNBase(Module):
             outs_by_dir = []
             for d in range(directions):
                 k = layer * directions + d
-                w_ih, b_ih, rest = self._weights(layer, d)
-                x_proj = F.linear(x, w_ih, b_ih)  # all time steps at once
-                outs, h, c = _run_direction(self.mode, x_proj, batch_sizes, h0[k],
-                                            c0[k] if c0 is not None else None, rest,
-                                            d == 1)  # fmt: skip
+                outs, h, c = _run_direction(self.mode, x, batch_sizes, h0[k],
+                                            c0[k] if c0 is not None else None,
+                                            self._weights(layer, d), d == 1)  # fmt: skip
                 outs_by_dir.append(outs)
                 h_n.append(h)
                 c_n.append(c)
