@@ -168,10 +168,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def pad(
     input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
 ) -> Tensor:
-    """Pad with a constant: ``pad = (left_last, right_last, left_2nd_last, ...)``, as PyTorch;
-    negative amounts crop. Only ``mode="constant"`` is supported."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    """Pad: ``pad = (left_last, right_last, left_2nd_last, ...)``, as PyTorch; ``mode``
+    'constant' (negative amounts crop), 'reflect', 'replicate' or 'circular'."""
+    if mode != "constant":  # issue 20: reflect / replicate / circular
+        from .functional_conv import pad_mode
+
+        return pad_mode(input, pad, mode)
     if len(pad) % 2 or len(pad) // 2 > input.ndim:
         raise ValueError(
             f"pad: padding length must be even and at most 2 * input.ndim ({2 * input.ndim}), "
@@ -620,6 +622,46 @@ def binary_cross_entropy_with_logits(
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# --- issue 20: convolution, pooling, resampling, normalization (in their own modules) -----
+from .functional_conv import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    interpolate,
+    max_pool1d,
+    max_pool2d,
+    max_unpool2d,
+    pixel_shuffle,
+    pixel_unshuffle,
+    unfold,
+    upsample,
+)  # fmt: skip
+from .functional_norm import (  # noqa: E402
+    batch_norm,
+    dropout1d,
+    dropout2d,
+    group_norm,
+    instance_norm,
+    layer_norm,
+)  # fmt: skip
+
+__all__ += [
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold", "max_pool1d",
+    "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool2d", "pixel_shuffle",
+    "pixel_unshuffle", "interpolate", "upsample", "batch_norm", "layer_norm", "group_norm",
+    "instance_norm", "dropout1d", "dropout2d",
+]  # fmt: skip
 
 
 # --- issue 21: sequence models (embedding, attention, mish) ----------------------------

@@ -18,6 +18,7 @@ from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
 from .module import Module
+from .normalization import LayerNorm
 
 __all__ = [
     "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
@@ -26,8 +27,6 @@ __all__ = [
 
 
 def _layer_norm(*args: Any, **kwargs: Any) -> Module:
-    from . import LayerNorm  # (looked up at construction: nn.LayerNorm, whichever module has it)
-
     return LayerNorm(*args, **kwargs)
 
 
