@@ -95,8 +95,8 @@ def _normal_fill_f64(gen: Generator, n: int, mean: float, std: float) -> np.ndar
     radius = np.sqrt(-2.0 * libm(math.log, u1))
     theta = (2.0 * math.pi) * u2
     out = np.empty_like(rows)
-    out[:, :8] = fma64(radius * np.cos(theta), std, mean)
-    out[:, 8:] = fma64(radius * np.sin(theta), std, mean)
+    out[:, :8] = _scale64(radius * np.cos(theta), std, mean)
+    out[:, 8:] = _scale64(radius * np.sin(theta), std, mean)
     return _place(out, n)
 
 
@@ -111,6 +111,13 @@ def _normal_fill_f32(gen: Generator, n: int, mean: np.float32, std: np.float32) 
     out[:, :8] = fma32(radius * cos, std, mean)
     out[:, 8:] = fma32(radius * sin, std, mean)
     return _place(out, n)
+
+
+def _scale64(x: np.ndarray, std: float, mean: float) -> np.ndarray:
+    """``fma(x, std, mean)``; for N(0, 1) that is ``x + 0.0`` (exact, -0 becomes +0)."""
+    if std == 1.0 and mean == 0.0:
+        return x + 0.0
+    return fma64(x, std, mean)
 
 
 def _normal_scalar(gen: Generator, n: int, mean: float, std: float) -> np.ndarray:
@@ -139,18 +146,26 @@ def _normal_scalar(gen: Generator, n: int, mean: float, std: float) -> np.ndarra
 
 
 def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
-    """float32 ``a*b + c`` rounded once (a fused multiply-add): the float64 product is
-    exact, the float64 sum is rounded to odd, so the final cast to float32 is exact."""
-    p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
-    c = np.asarray(c, np.float64)
-    s = p + c
-    bp = s - c
-    err = (p - bp) + (c - (s - bp))  # p + c == s + err exactly (TwoSum)
-    bits = s.view(np.uint64)
-    inexact_even = (err != 0) & ((bits & np.uint64(1)) == 0)
-    away = (err > 0) == (s > 0)
-    odd = np.where(away, bits + np.uint64(1), bits - np.uint64(1)).view(np.float64)
-    return np.where(inexact_even, odd, s).astype(np.float32)
+    """float32 ``a*b + c`` rounded once (a fused multiply-add). The float64 product is
+    exact, so only a float64 sum that lands exactly on a float32 rounding midpoint (or in
+    float32's subnormal range) can round twice; those few are rounded to odd first."""
+    p = np.multiply(a, b, dtype=np.float64)
+    s = np.add(p, c, dtype=np.float64)
+    out = s.astype(np.float32)
+    bits = s.view(np.uint64) & np.uint64(0x1FFFFFFF)
+    risky = np.flatnonzero((bits == np.uint64(0x10000000)) | (np.abs(s) < 2.0**-125))
+    if risky.size:
+        pr = np.broadcast_to(p, s.shape).reshape(-1)[risky]
+        cr = np.broadcast_to(np.asarray(c, np.float64), s.shape).reshape(-1)[risky]
+        sr = pr + cr
+        bp = sr - cr
+        err = (pr - bp) + (cr - (sr - bp))  # pr + cr == sr + err exactly (TwoSum)
+        sb = sr.view(np.uint64)
+        even = (err != 0) & ((sb & np.uint64(1)) == 0)
+        away = (err > 0) == (sr > 0)
+        odd = np.where(away, sb + np.uint64(1), sb - np.uint64(1)).view(np.float64)
+        out.reshape(-1)[risky] = np.where(even, odd, sr).astype(np.float32)
+    return out
 
 
 _SPLIT = float(2**27 + 1)
@@ -249,56 +264,49 @@ def randint(gen: Generator, n: int, low: int, high: int) -> np.ndarray:
 
 def randperm(gen: Generator, n: int) -> np.ndarray:
     """PyTorch's CPU ``randperm(n)`` (int64): for i = 0..n-2 swap positions i and
-    i + word_i % (n - i). The swaps run in vectorised batches that touch disjoint positions."""
-    perm = np.arange(n, dtype=np.int64)
-    if n < 2:
-        return perm
+    t_i = i + word_i % (n - i), computed without a loop over the swaps.
+
+    Position i is final after step i, and a position j > i changes only when it is a swap
+    target. So with A(k) the value at position k just before step k: A(k) = A(k') for the
+    last step k' < k whose target was k (else k), and the final value at k is A(k'') for
+    the last earlier step k'' with the same target t_k (else t_k). The chains A(k) = A(k')
+    are resolved by pointer jumping (about log2(chain length) passes).
+    """
     if n >= (1 << 32) // 20:
         raise NotImplementedError(
             f"randperm: n = {n} is beyond the sizes tinygrad_lite reproduces (< 214748364)"
         )
-    steps = np.arange(n - 1, dtype=np.int64)
-    target = steps + (gen.random32(n - 1) % (n - steps).astype(np.uint64)).astype(np.int64)
-    i = 0
-    while i < n - 1:
-        left = n - 1 - i
-        if left <= 64:
-            for k in range(i, n - 1):
-                t = target[k]
-                perm[k], perm[t] = perm[t], perm[k]
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    steps = np.arange(n, dtype=np.int64)
+    target = np.empty(n, np.int64)
+    span = (n - steps[:-1]).astype(np.uint64)
+    target[:-1] = steps[:-1] + (gen.random32(n - 1) % span).astype(np.int64)
+    target[-1] = n - 1  # the last position as a no-op step: its final value comes out too
+    keys = np.sort(target * n + steps)  # grouped by target, by step within a group
+    key_target, key_step = keys // n, keys % n
+    same_as_prev = np.zeros(n, bool)
+    same_as_prev[1:] = key_target[1:] == key_target[:-1]
+    # the group of target v ends at sorted position last[v] (-1: no step targets v)
+    last = np.full(n, -1, np.int64)
+    ends = np.flatnonzero(np.append(~same_as_prev[1:], True))
+    last[key_target[ends]] = ends
+    # last step k' < k whose target is k (k itself if none): group k's last entry, skipping
+    # k's own entry when k targets itself (k is the largest step a group k can hold)
+    pos = last.copy()
+    own = (pos >= 0) & (key_step[np.maximum(pos, 0)] == steps)
+    pos = np.where(own & same_as_prev[np.maximum(pos, 0)], pos - 1, np.where(own, -1, pos))
+    parent = np.where(pos >= 0, key_step[np.maximum(pos, 0)], steps)
+    while True:
+        nxt = parent[parent]
+        if np.array_equal(nxt, parent):
             break
-        size = min(left, max(64, 2 * math.isqrt(n - i)))
-        src = steps[i : i + size]
-        tgt = target[i : i + size]
-        stop = _first_conflict(src, tgt)
-        s, t = src[:stop], tgt[:stop]
-        a, b = perm[t], perm[s]
-        perm[s] = a
-        perm[t] = b
-        i += stop
-    return perm
-
-
-def _first_conflict(src: np.ndarray, tgt: np.ndarray) -> int:
-    """How many leading swaps (src[k], tgt[k]) can run at once: the first k whose source or
-    target was an earlier swap's target (sources are consecutive, targets >= sources)."""
-    order = np.argsort(tgt, kind="stable")
-    sorted_t = tgt[order]
-    # first (smallest) k at which each target value occurs
-    first = np.empty_like(order)
-    new = np.ones(len(order), bool)
-    new[1:] = sorted_t[1:] != sorted_t[:-1]
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.append(starts, len(order)))
-    first_k = np.repeat(order[starts], counts)
-    first[order] = first_k
-    k = np.arange(len(src))
-    bad = first < k  # a repeated target
-    pos = np.searchsorted(sorted_t, src)
-    hit = (pos < len(sorted_t)) & (sorted_t[np.minimum(pos, len(sorted_t) - 1)] == src)
-    bad |= hit & (order[np.minimum(pos, len(order) - 1)] < k)  # source was earlier target
-    where = np.flatnonzero(bad)
-    return int(where[0]) if len(where) else len(src)
+        parent = nxt
+    # the final value of each position: from the previous step with the same target
+    out = np.empty(n, np.int64)
+    prev_step = np.where(same_as_prev, np.roll(key_step, 1), -1)
+    out[key_step] = np.where(prev_step >= 0, parent[np.maximum(prev_step, 0)], key_target)
+    return out
 
 
 # ---- bernoulli, exponential ------------------------------------------------------------
@@ -343,8 +351,15 @@ def multinomial(
         keys = rows / q
         if num_samples == 1:
             out = np.argmax(keys, axis=-1)[:, None]
-        else:
-            out = np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+        else:  # the num_samples largest keys, largest first (ties: lower index first)
+            cols = keys.shape[-1]
+            if num_samples < cols:
+                part = np.argpartition(-keys, num_samples - 1, axis=-1)[:, :num_samples]
+            else:
+                part = np.broadcast_to(np.arange(cols), keys.shape)
+            chosen = np.take_along_axis(keys, part, axis=-1)
+            order = np.lexsort((part, -chosen), axis=-1)
+            out = np.take_along_axis(part, order, axis=-1)
     else:
         u = unit_uniform(gen, rows.shape[0] * num_samples, np.float64)
         u = u.reshape(rows.shape[0], num_samples)
