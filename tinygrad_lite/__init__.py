@@ -51,6 +51,10 @@ from .ops import (
 )  # fmt: skip
 from .ops import tril, triu  # issue 21
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
+
+# issue 24: PyTorch's random numbers and sampling
+from .random import get_rng_state, set_rng_state
+from .sampling import bernoulli, multinomial, topk
 from .serialization import load, save
 from .tensor import Tensor
 
