@@ -310,3 +310,54 @@ def test_type_strings_and_sizes_match_pytorch():
         assert T.LongTensor([1]).dtype == T.int64
         assert T.ones(2, 3).shape[1:] == (3,)
         assert isinstance(T.ones(2, 3).shape[1:], T.Size)
+
+
+def test_numpy_keyword_spellings_on_reductions():
+    x = tl.tensor([[1.0, 5.0], [3.0, 2.0]])
+    assert x.mean(axis=0).tolist() == [2.0, 3.5]
+    assert tl.mean(x, axis=1, keepdims=True).shape == (2, 1)
+    assert x.max(axis=1).indices.tolist() == [1, 0]
+    assert tl.argmax(x, axis=0).tolist() == [1, 0]
+    assert x.cumsum(axis=0).tolist() == [[1.0, 5.0], [4.0, 7.0]]
+    assert x.std(axis=0, keepdims=True).shape == (1, 2)
+    assert x.prod(axis=1).tolist() == [5.0, 6.0]
+    with pytest.raises(TypeError, match="got both dim= and its alias axis="):
+        x.mean(dim=0, axis=0)
+
+
+def test_out_argument_writes_into_the_given_tensor():
+    out = tl.empty(2)
+    r = tl.add(tl.ones(2), 1, out=out)
+    assert r is out and out.tolist() == [2.0, 2.0]
+    grown = tl.empty(0)
+    tl.zeros(2, 3, out=grown)
+    assert grown.shape == (2, 3)
+    tl.matmul(tl.ones(2, 2), tl.ones(2, 2), out=grown)
+    assert grown.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    with pytest.raises(
+        RuntimeError, match="mul\\(\\): functions with out=... arguments don't support"
+    ):
+        tl.mul(tl.ones(2, requires_grad=True), 2, out=tl.empty(2))
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
+        tl.add(tl.ones(2), 0.5, out=tl.zeros(2, dtype=tl.int64))
+
+
+def test_legacy_variable_gives_a_tensor():
+    from tinygrad_lite.autograd import Variable
+
+    v = Variable(tl.ones(2), requires_grad=True)
+    assert isinstance(v, tl.Tensor) and v.requires_grad and isinstance(tl.ones(1), Variable)
+    (v * 3).sum().backward()
+    assert v.grad.tolist() == [3.0, 3.0]
+
+
+def test_numpy_keywords_and_out_match_pytorch():
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(3).standard_normal((3, 4)).astype(np.float32)
+    for T in (tl, torch):
+        x = T.tensor(a)
+        o = T.empty(4)
+        T.sum(x, dim=0, out=o)
+        assert np.allclose(o.numpy(), a.sum(0))
+        assert np.allclose(x.mean(axis=1, keepdims=True).numpy(), a.mean(1, keepdims=True))
+        assert x.argmax(axis=1).tolist() == a.argmax(1).tolist()

@@ -72,6 +72,12 @@ from .device_idioms import accelerator, amp, autocast, backends, compile  # noqa
 
 nelement = numel
 
+from ._keywords import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
+
+for _name in _OUT_FUNCTIONS:  # torch.add(a, b, out=c) and the like
+    globals()[_name] = _with_out(globals()[_name])
+del _name
+
 __version__ = "0.1.0"
 
 

@@ -18,6 +18,7 @@ from . import autograd as _autograd
 from . import dtypes as _dt
 from . import ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from ._format import tensor_repr
+from ._keywords import numpy_keywords
 from .autograd import function as _function
 from .autograd.engine import run_backward
 from .device import check_device
@@ -661,42 +662,53 @@ class Tensor:
 
     mean = ops.mean  # (x.mean() is ops.mean(x): one call)
 
+    @numpy_keywords
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         t = self if dtype is None else self.to(dtype)
         return Prod.apply(t, ops.norm_dims(self.ndim, dim, "prod"), keepdim)
 
+    @numpy_keywords
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amax")
         return Amax.apply(self, dims, keepdim)
 
+    @numpy_keywords
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amin")
         return Amin.apply(self, dims, keepdim)
 
+    @numpy_keywords
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Largest element; with ``dim`` a ``(values, indices)`` pair; with a Tensor, maximum."""
         return ops.max(self, dim, keepdim)
 
+    @numpy_keywords
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.min(self, dim, keepdim)
 
+    @numpy_keywords
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return ops.argmax(self, dim, keepdim)
 
+    @numpy_keywords
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return ops.argmin(self, dim, keepdim)
 
+    @numpy_keywords
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> Tensor:  # fmt: skip
         return ops.var(self, dim, unbiased, keepdim, correction=correction)
 
+    @numpy_keywords
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> Tensor:  # fmt: skip
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
 
+    @numpy_keywords
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.norm(self, p, dim, keepdim)
 
+    @numpy_keywords
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         return ops.logsumexp(self, dim, keepdim)
 
@@ -706,12 +718,15 @@ class Tensor:
     def log_softmax(self, dim: int) -> Tensor:
         return ops.log_softmax(self, dim)
 
+    @numpy_keywords
     def cumsum(self, dim: int) -> Tensor:
         return ops.cumsum(self, dim)
 
+    @numpy_keywords
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.all(self, dim, keepdim)
 
+    @numpy_keywords
     def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.any(self, dim, keepdim)
 
