@@ -65,7 +65,9 @@ def plausible(name: str) -> bool:
 
 def make_name(rng: random.Random) -> str:
     syllables = rng.choices([1, 2, 3], [3, 6, 2])[0]
-    name = "".join(pick(rng, ONSETS) + pick(rng, VOWELS) + pick(rng, CODAS) for _ in range(syllables))
+    name = "".join(
+        pick(rng, ONSETS) + pick(rng, VOWELS) + pick(rng, CODAS) for _ in range(syllables)
+    )
     return name + pick(rng, ENDINGS)
 
 

@@ -60,7 +60,9 @@ order = np.random.default_rng(42).permutation(len(words))
 n_train = int(0.9 * len(words))
 train_words = [words[i] for i in order[:n_train]]
 dev_words = [words[i] for i in order[n_train:]]
-print(f"{len(words)} names, {V} characters; {len(train_words)} for training, {len(dev_words)} held out")
+print(
+    f"{len(words)} names, {V} characters; {len(train_words)} for training, {len(dev_words)} held out"
+)
 
 rng = np.random.default_rng(0)  # all weights and minibatches come from here
 
@@ -262,13 +264,13 @@ if args.backend == "tinygrad_lite":
     from tinygrad_lite import viz
 
     block = gpt.blocks.layers[0]
-    x = gpt.tok(Str[:1, :4]) + gpt.pos(torch.arange(4))
+    x = (gpt.tok(Str[:1, :4]) + gpt.pos(torch.arange(4))).detach().requires_grad_()
+    mask = nn.Transformer.generate_square_subsequent_mask(4)
     with viz.record():
-        y = block(x, src_mask=nn.Transformer.generate_square_subsequent_mask(4), is_causal=True)
-        out = y.pow(2).mean()
+        out = block(x, src_mask=mask, is_causal=True).pow(2).mean()
     viz.backward(out)
-    picture = viz.draw(out, (block, {"x": x, "out": out}), collapse_modules=True, max_elems=3,
-                       rankdir="TB")  # fmt: skip
+    names = {"x": x, "mask": mask, "out": out}
+    picture = viz.draw(out, (block, names), collapse_modules=True, max_elems=3, rankdir="TB")
     try:
         wrote(viz.render(picture, str(out_dir / "names_attention_block"), "png"))
     except viz.GraphvizMissingError as e:
