@@ -32,7 +32,7 @@ from . import harness  # noqa: E402
 
 GOALS = {"embedding_mlp": 0.6, "lstm": 1.5, "transformer": 1.5}  # max ours / PyTorch
 SIZES = {
-    "full": {"embedding_mlp": 200, "lstm": 20, "transformer": 20},
+    "full": {"embedding_mlp": 1000, "lstm": 40, "transformer": 40},
     "quick": {"embedding_mlp": 50, "lstm": 5, "transformer": 5},
     "tiny": {"embedding_mlp": 2, "lstm": 1, "transformer": 1},
 }
