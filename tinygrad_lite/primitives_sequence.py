@@ -1,4 +1,5 @@
-"""Primitives for sequence models: the embedding lookup and the LSTM cell's pointwise step.
+"""Primitives for sequence models: the embedding lookup, the LSTM cell's pointwise step and
+a whole LSTM layer.
 
 Written exactly like the ones in ``primitives.py`` (see its docstring for the rules): forward
 gets arrays, backward gets ``g`` and returns one gradient per input, and the same backward
@@ -16,7 +17,7 @@ from .primitives import ScatterAdd, one_minus
 
 Ctx = Any
 
-__all__ = ["Embedding", "embedding_grad", "LSTMPointwise"]
+__all__ = ["Embedding", "embedding_grad", "LSTMPointwise", "LSTMLayer"]
 
 _ONE_HOT_MAX = 1 << 14  # table rows x positions up to which the gradient is a matmul
 
@@ -120,3 +121,184 @@ class LSTMPointwise(Primitive):
         d_gates = cat([dc * g * i * one_minus(i), dc * c * f * one_minus(f),
                        dc * i * one_minus(g * g), gh * tc * o * one_minus(o)], -1)  # fmt: skip
         return d_gates, d_gates, dc * f
+
+
+# ---------------------------------------------------------------------------------------
+# A whole LSTM layer (one direction) as one node. Just an optimization: the same numbers as
+# the unrolled steps in nn.rnn (tested), but backward computes the weight gradients of all
+# time steps in one matmul each instead of one small matmul per step and their sum.
+# ---------------------------------------------------------------------------------------
+
+
+def _stack(items: list, axis: int = 0) -> Any:
+    if isinstance(items[0], np.ndarray):
+        return np.stack(items, axis)
+    from .ops import stack
+
+    return stack(items, axis)
+
+
+def _cat(items: list, axis: int) -> Any:
+    if isinstance(items[0], np.ndarray):
+        return np.concatenate(items, axis)
+    from .ops import cat
+
+    return cat(items, axis)
+
+
+def _lstm_unroll(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse) -> tuple:
+    """Run the layer on Tensors (the recorded reference of the two array functions below):
+    the outputs (T, B, H) in time order with c_n appended as row T, and what backward needs
+    (activations, states, inputs per step)."""
+    n = c0.shape[-1]
+    x_proj = x @ w_ih.T  # all steps at once: (T, B, 4H)
+    if b_ih is not None:
+        x_proj = x_proj + (b_ih + b_hh)
+    steps = range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])
+    h, c = h0, c0
+    outs: list = [None] * x.shape[0]
+    acts, h_prev, c_prev, tanh_c = {}, {}, {}, {}
+    for t in steps:
+        h_prev[t], c_prev[t] = h, c
+        i, f, g, o = _lstm_activations(x_proj[t] + h @ w_hh.T, n)
+        c = f * c + i * g
+        tanh_c[t] = np.tanh(c)
+        h = o * tanh_c[t]
+        acts[t] = (i, f, g, o)
+        outs[t] = h
+    cache = (acts, h_prev, c_prev, tanh_c, list(steps))
+    return _stack(outs + [c]), cache
+
+
+def _sigmoid_gates_first(n: int) -> np.ndarray:
+    """Row order i, f, o, g of PyTorch's i, f, g, o weight blocks (of n rows each)."""
+    return np.r_[0 : 2 * n, 3 * n : 4 * n, 2 * n : 3 * n]
+
+
+def _lstm_forward_arrays(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse) -> tuple:
+    """``_lstm_unroll`` on arrays, written for speed (the same numbers): the gate rows are
+    reordered i, f, o, g and the sigmoid rows halved, so that one tanh over all gates gives
+    tanh(z/2) for i, f, o (σ(z) = (1 + tanh(z/2)) / 2, halving is exact) and tanh(z) for g;
+    buffers are preallocated, ufuncs write in place, and the transposed weights are
+    contiguous (OpenBLAS multiplies by them 2x faster)."""
+    T, B = x.shape[:2]
+    n = c0.shape[-1]
+    half = x.dtype.type(0.5)
+    perm = _sigmoid_gates_first(n)
+    scale = np.ones(4 * n, x.dtype)
+    scale[: 3 * n] = half
+    x_proj = (x.reshape(T * B, -1) @ (w_ih[perm] * scale[:, None]).T).reshape(T, B, 4 * n)
+    if b_ih is not None:
+        x_proj += (b_ih + b_hh)[perm] * scale
+    w_hh_t = np.ascontiguousarray((w_hh[perm] * scale[:, None]).T)
+    acts = np.empty((T, B, 4 * n), x.dtype)  # σ(i), σ(f), σ(o), tanh(g) of every step
+    cs = np.empty((T, B, n), x.dtype)  # c of every step
+    tanh_c = np.empty((T, B, n), x.dtype)
+    out = np.empty((T + 1, B, n), x.dtype)  # h of every step, then c_T
+    steps = range(T - 1, -1, -1) if reverse else range(T)
+    h, c = h0, c0
+    for t in steps:
+        a = np.matmul(h, w_hh_t, out=acts[t])
+        a += x_proj[t]
+        np.tanh(a, out=a)
+        sig = a[:, : 3 * n]
+        sig *= half
+        sig += half
+        c = np.multiply(a[:, n : 2 * n], c, out=cs[t])
+        c += a[:, :n] * a[:, 3 * n :]
+        np.tanh(c, out=tanh_c[t])
+        h = np.multiply(a[:, 2 * n : 3 * n], tanh_c[t], out=out[t])
+    out[T] = c
+    return out, (acts, cs, tanh_c, steps)
+
+
+def _previous(states: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
+    """The state each step started from: ``first`` for the first step, else the state the
+    step before it produced (``states`` is in time order)."""
+    if reverse:
+        return np.concatenate([states[1:], first[None]])
+    return np.concatenate([first[None], states[:-1]])
+
+
+def _lstm_backward_arrays(ctx: Ctx, g_out: np.ndarray) -> tuple:
+    """``LSTMLayer.backward`` on arrays: the gate derivatives of all steps in a few
+    whole-sequence ufuncs, one short loop over time, then one matmul per weight (gates in
+    the order i, f, o, g of ``_lstm_forward_arrays``, put back at the end)."""
+    x, h0, c0, w_ih, w_hh, b_ih, b_hh, out = ctx.saved
+    acts, cs, tanh_c, steps = ctx.cache
+    T, B, n = x.shape[0], x.shape[1], c0.shape[-1]
+    perm = _sigmoid_gates_first(n)
+    back = np.argsort(perm)
+    c_prev = _previous(cs, c0, ctx.reverse)
+    i, f, o, g = (acts[..., k * n : (k + 1) * n] for k in range(4))
+    # d(pre-activation of gate k) = (dc for i, f, g; dh for o) * factor k
+    factor = np.empty((T, B, 4, n), acts.dtype)
+    factor[:, :, 0] = g * i * (1 - i)
+    factor[:, :, 1] = c_prev * f * (1 - f)
+    factor[:, :, 2] = tanh_c * o * (1 - o)
+    factor[:, :, 3] = i * (1 - g * g)
+    dc_from_dh = o * (1 - tanh_c * tanh_c)
+    w_hh_p = w_hh[perm]
+    d = np.empty((T, B, 4, n), acts.dtype)
+    dh_next: Any = 0
+    dc_next = g_out[T]
+    for t in reversed(steps):  # backpropagation through time
+        dh = g_out[t] + dh_next
+        dc = dh * dc_from_dh[t]
+        dc += dc_next
+        np.multiply(factor[t, :, 0:2], dc[:, None], out=d[t, :, 0:2])
+        np.multiply(factor[t, :, 2], dh, out=d[t, :, 2])
+        np.multiply(factor[t, :, 3], dc, out=d[t, :, 3])
+        dh_next = d[t].reshape(B, 4 * n) @ w_hh_p
+        dc_next = dc * f[t]
+    d2 = d.reshape(T * B, 4 * n)
+    h_prev = _previous(out[:T], h0, ctx.reverse)
+    d_w_ih = (d2.T @ x.reshape(T * B, -1))[back]
+    d_w_hh = (d2.T @ h_prev.reshape(T * B, n))[back]
+    d_b = d2.sum(axis=0)[back] if b_ih is not None else None
+    d_x = (d2 @ w_ih[perm]).reshape(x.shape)
+    return d_x, dh_next, dc_next, d_w_ih, d_w_hh, d_b, d_b, None
+
+
+class LSTMLayer(Primitive):
+    """f(x, h0, c0, Wᵢₕ, Wₕₕ, bᵢₕ, bₕₕ) = the outputs h_1..h_T of one LSTM direction over a
+    padded sequence x (T, B, F), with c_T appended as row T: (T + 1, B, H)
+
+    Just an optimization: the unrolled LSTMPointwise steps of ``nn.LSTM`` in one node."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse):
+        out, ctx.cache = _lstm_forward_arrays(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
+        ctx.saved = (x, h0, c0, w_ih, w_hh, b_ih, b_hh, out)
+        ctx.reverse = reverse
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g_out):
+        if isinstance(g_out, np.ndarray):
+            return _lstm_backward_arrays(ctx, g_out)
+        # on Tensors (create_graph=True): the forward again, as functions of the inputs, and
+        # the same backward written with ops that record
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, _ = ctx.saved
+        _, cache = _lstm_unroll(x, h0, c0, w_ih, w_hh, b_ih, b_hh, ctx.reverse)
+        acts, h_prev, c_prev, tanh_c, steps = cache
+        T = x.shape[0]
+        dh_next: Any = 0  # (what flows into h_t from step t + 1)
+        dc_next = g_out[T]  # the gradient of c_T
+        d_gates: list = [None] * T
+        for t in reversed(steps):  # backpropagation through time
+            i, f, g, o = acts[t]
+            dh = g_out[t] + dh_next
+            dc = dc_next + dh * o * one_minus(tanh_c[t] * tanh_c[t])
+            d_gates[t] = _cat([dc * g * i * one_minus(i), dc * c_prev[t] * f * one_minus(f),
+                               dc * i * one_minus(g * g),
+                               dh * tanh_c[t] * o * one_minus(o)], -1)  # fmt: skip
+            dh_next = d_gates[t] @ w_hh
+            dc_next = dc * f
+        D = _stack(d_gates)  # (T, B, 4H)
+        H_prev = _stack([h_prev[t] for t in range(T)])
+        D2 = D.reshape(-1, D.shape[-1])
+        d_w_ih = D2.T @ x.reshape(-1, x.shape[-1])
+        d_w_hh = D2.T @ H_prev.reshape(-1, H_prev.shape[-1])
+        d_b = D2.sum(axis=0) if b_ih is not None else None
+        return D @ w_ih, dh_next, dc_next, d_w_ih, d_w_hh, d_b, d_b, None

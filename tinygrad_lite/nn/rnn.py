@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import factories, ops
-from ..primitives_sequence import LSTMPointwise
+from ..primitives_sequence import LSTMLayer, LSTMPointwise
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -108,6 +109,19 @@ def _run_direction(mode: str, x: Tensor, batch_sizes: list | None, h0: Tensor, c
     h_n = ops.cat([h] + done_h[::-1], 0) if done_h else h
     c_n = (ops.cat([c] + done_c[::-1], 0) if done_c else c) if c is not None else None
     return outs, h_n, c_n
+
+
+# Just an optimization: a padded LSTM direction without projection runs as one LSTMLayer
+# node (the same numbers as the unrolled steps above; TINYGRAD_LITE_REFERENCE=1 unrolls).
+FUSED_LSTM = os.environ.get("TINYGRAD_LITE_REFERENCE") != "1"
+
+
+def _fused_lstm(x: Tensor, h0: Tensor, c0: Tensor, weights: tuple, reverse: bool) -> tuple:
+    """(outputs (T, B, H), h_n, c_n) of one LSTM direction, through the LSTMLayer primitive."""
+    w_ih, b_ih, w_hh, b_hh, _ = weights
+    out = LSTMLayer.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
+    steps = x.shape[0]
+    return out[:steps], out[0 if reverse else steps - 1], out[steps]
 
 
 # ---------------------------------------------------------------------------------------
@@ -304,17 +318,18 @@ class RNNBase(Module):
             outs_by_dir = []
             for d in range(directions):
                 k = layer * directions + d
-                outs, h, c = _run_direction(self.mode, x, batch_sizes, h0[k],
-                                            c0[k] if c0 is not None else None,
-                                            self._weights(layer, d), d == 1)  # fmt: skip
-                outs_by_dir.append(outs)
+                weights = self._weights(layer, d)
+                if FUSED_LSTM and self.mode == "LSTM" and not packed and not self.proj_size:
+                    seq, h, c = _fused_lstm(x, h0[k], c0[k], weights, d == 1)
+                else:
+                    outs, h, c = _run_direction(self.mode, x, batch_sizes, h0[k],
+                                                c0[k] if c0 is not None else None, weights,
+                                                d == 1)  # fmt: skip
+                    seq = ops.cat(outs, 0) if packed else ops.stack(outs, 0)
+                outs_by_dir.append(seq)
                 h_n.append(h)
                 c_n.append(c)
-            if directions == 1:
-                steps = outs_by_dir[0]
-            else:
-                steps = [ops.cat([a, b], -1) for a, b in zip(*outs_by_dir)]
-            x = ops.cat(steps, 0) if packed else ops.stack(steps, 0)
+            x = outs_by_dir[0] if directions == 1 else ops.cat(outs_by_dir, -1)
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         h_out = ops.stack(h_n, 0)
