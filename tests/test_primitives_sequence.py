@@ -8,7 +8,7 @@ import pytest
 
 import tinygrad_lite as tl
 from tinygrad_lite.autograd import gradcheck, gradgradcheck
-from tinygrad_lite.primitives_sequence import Embedding, LSTMPointwise
+from tinygrad_lite.primitives_sequence import Embedding, LSTMLayer, LSTMPointwise
 
 RNG = np.random.default_rng(0)
 
@@ -24,6 +24,21 @@ CASES = [
         [(4, 3)],
     ),
     ("lstm-pointwise", LSTMPointwise.apply, [(2, 8), (2, 8), (2, 2)]),
+    (
+        "lstm-layer",
+        lambda *a: LSTMLayer.apply(*a, False),
+        [(4, 2, 3), (2, 2), (2, 2), (8, 3), (8, 2), (8,), (8,)],
+    ),
+    (
+        "lstm-layer-reverse",
+        lambda *a: LSTMLayer.apply(*a, True),
+        [(3, 1, 2), (1, 3), (1, 3), (12, 2), (12, 3), (12,), (12,)],
+    ),
+    (
+        "lstm-layer-no-bias",
+        lambda *a: LSTMLayer.apply(*a, None, None, False),
+        [(3, 2, 2), (2, 2), (2, 2), (8, 2), (8, 2)],
+    ),
     ("tril", lambda x: x.tril(), [(3, 4)]),
     ("triu-batched", lambda x: tl.triu(x, diagonal=1), [(2, 4, 3)]),
     ("tril-negative", lambda x: tl.tril(x, -1), [(4, 4)]),

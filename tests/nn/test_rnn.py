@@ -241,3 +241,23 @@ def test_cells_against_pytorch(torch, cell, kw):
     unbatched = o(ox[0])  # (input_size,) -> (hidden_size,)
     first = unbatched[0] if cell == "LSTMCell" else unbatched
     assert tuple(first.shape) == (4,)
+
+
+@pytest.mark.parametrize("bi, bias", [(False, True), (True, True), (True, False)])
+def test_fused_lstm_layer_gives_the_unrolled_numbers(monkeypatch, bi, bias):
+    """The LSTMLayer primitive (one node per direction) against the step-by-step reference."""
+    from tinygrad_lite.nn import rnn as rnn_module
+
+    m = nn.LSTM(3, 4, num_layers=2, bidirectional=bi, bias=bias).double()
+    x = np.random.default_rng(7).standard_normal((5, 2, 3))
+    results = []
+    for fused in (True, False):
+        monkeypatch.setattr(rnn_module, "FUSED_LSTM", fused)
+        m.zero_grad()
+        ox = tl.tensor(x, requires_grad=True)
+        out, (h, c) = m(ox)
+        ((out**2).sum() + h.sum() + (c * 3).sum()).backward()
+        results.append([out.numpy(), h.numpy(), c.numpy(), ox.grad.numpy()]
+                       + [p.grad.numpy() for p in m.parameters()])  # fmt: skip
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
