@@ -103,10 +103,14 @@ def test_mha_self_attention_float_mask_unbatched_and_no_weights(torch):
     to_ours(t, o)
     x = RNG.standard_normal((5, 8))
     mask = RNG.standard_normal((5, 5))
-    a, aw = t(torch.tensor(x), torch.tensor(x), torch.tensor(x), attn_mask=torch.tensor(mask))
-    b, bw = o(tl.tensor(x), tl.tensor(x), tl.tensor(x), attn_mask=tl.tensor(mask))
+    tm, om = torch.tensor(mask, requires_grad=True), tl.tensor(mask, requires_grad=True)
+    a, aw = t(torch.tensor(x), torch.tensor(x), torch.tensor(x), attn_mask=tm)
+    b, bw = o(tl.tensor(x), tl.tensor(x), tl.tensor(x), attn_mask=om)
     close(a, b)
     close(aw, bw)
+    (a**2).sum().backward()
+    (b**2).sum().backward()
+    close(tm.grad, om.grad)  # a float mask is differentiable, as in PyTorch
     ox = tl.tensor(x[:, None], requires_grad=True)
     out, none = o(ox, ox, ox, need_weights=False)
     assert none is None

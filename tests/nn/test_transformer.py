@@ -90,3 +90,24 @@ def test_dropout_active_only_in_training():
     assert np.array_equal(layer(x).numpy(), layer(x).numpy())
     layer.train()
     assert not np.allclose(layer(x).numpy(), layer(x).numpy())
+
+
+def test_clip_grad_norm_and_parameters_to_vector_on_a_transformer(torch):
+    """Gradient tools on many parameters (a whole Transformer), against PyTorch."""
+    t = torch.nn.Transformer(8, 2, 1, 1, 16, dropout=0.0).double()
+    o = nn.Transformer(8, 2, 1, 1, 16, dropout=0.0).double()
+    to_ours(t, o)
+    src, tgt = RNG.standard_normal((5, 2, 8)), RNG.standard_normal((4, 2, 8))
+    (t(torch.tensor(src), torch.tensor(tgt)) ** 2).sum().backward()
+    (o(tl.tensor(src), tl.tensor(tgt)) ** 2).sum().backward()
+    for norm_type in (2.0, float("inf")):
+        a = torch.nn.utils.clip_grad_norm_(t.parameters(), 0.5, norm_type)
+        b = nn.utils.clip_grad_norm_(o.parameters(), 0.5, norm_type)
+        close(a, b, 1e-9)
+    for (name, p), q in zip(t.named_parameters(), o.parameters()):
+        close(p.grad, q.grad, 1e-9, name)
+    va = torch.nn.utils.parameters_to_vector(t.parameters())
+    vb = nn.utils.parameters_to_vector(o.parameters())
+    close(va, vb, 0)
+    nn.utils.vector_to_parameters(vb * 2, o.parameters())
+    close(va * 2, nn.utils.parameters_to_vector(o.parameters()), 0)

@@ -25,8 +25,9 @@ class NonDynamicallyQuantizableLinear(Linear):
     """The class of ``MultiheadAttention.out_proj`` in PyTorch: a plain ``Linear``."""
 
 
-def _float_mask(mask: Any, dtype: np.dtype, what: str) -> np.ndarray | None:
-    """A mask as an additive float array: bool True (= do not attend) becomes -inf."""
+def _float_mask(mask: Any, dtype: np.dtype, what: str) -> Any:
+    """A mask as something to add to the scores: bool True (= do not attend) becomes -inf;
+    a float Tensor is added as it is (differentiable, as in PyTorch)."""
     if mask is None:
         return None
     m = mask._array if isinstance(mask, Tensor) else np.asarray(mask)
@@ -34,7 +35,7 @@ def _float_mask(mask: Any, dtype: np.dtype, what: str) -> np.ndarray | None:
         return np.where(m, np.asarray(-np.inf, dtype), np.asarray(0, dtype))
     if m.dtype.kind != "f":
         raise AssertionError(f"only bool and floating types of {what} are supported")
-    return m.astype(dtype, copy=False)
+    return mask if isinstance(mask, Tensor) else m.astype(dtype, copy=False)
 
 
 class MultiheadAttention(Module):
@@ -168,25 +169,25 @@ class MultiheadAttention(Module):
         return out, (weights.squeeze(0) if unbatched else weights)
 
     def _mask(self, attn_mask: Any, key_padding_mask: Any, N: int, L: int, S: int,
-              dtype: np.dtype) -> np.ndarray | None:  # fmt: skip
+              dtype: np.dtype) -> Any:  # fmt: skip
         """attn_mask ((L, S) or (N·H, L, S)) and key_padding_mask ((N, S)) as one additive
         float array broadcastable to (N, H, L, S)."""
         am = _float_mask(attn_mask, dtype, "attn_mask")
         kpm = _float_mask(key_padding_mask, dtype, "key_padding_mask")
         if am is not None:
-            if am.shape == (L, S):
+            if tuple(am.shape) == (L, S):
                 pass
-            elif am.shape == (N * self.num_heads, L, S):
+            elif tuple(am.shape) == (N * self.num_heads, L, S):
                 am = am.reshape(N, self.num_heads, L, S)
             else:
                 raise RuntimeError(
-                    f"The shape of the attn_mask is {am.shape}, but should be {(L, S)} or "
+                    f"The shape of the attn_mask is {tuple(am.shape)}, but should be {(L, S)} or "
                     f"{(N * self.num_heads, L, S)}."
                 )
         if kpm is not None:
-            if kpm.shape != (N, S):
+            if tuple(kpm.shape) != (N, S):
                 raise AssertionError(
-                    f"expecting key_padding_mask shape of {(N, S)}, but got {kpm.shape}"
+                    f"expecting key_padding_mask shape of {(N, S)}, but got {tuple(kpm.shape)}"
                 )
             kpm = kpm.reshape(N, 1, 1, S)
             am = kpm if am is None else am + kpm
