@@ -8,6 +8,7 @@ formula runs on Tensors when a gradient of a gradient is wanted.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -20,7 +21,9 @@ Ctx = Any
 
 __all__ = ["Embedding", "embedding_grad", "LSTMPointwise", "LSTMLayer"]
 
-_ONE_HOT_MAX = 1 << 14  # table rows x positions up to which the gradient is a matmul
+# table rows x positions up to which the gradient is a matmul (0 with the reference engine,
+# TINYGRAD_LITE_REFERENCE=1: always np.add.at)
+_ONE_HOT_MAX = 0 if os.environ.get("TINYGRAD_LITE_REFERENCE") == "1" else 1 << 14
 
 
 def embedding_grad(g: np.ndarray, shape: tuple, indices: np.ndarray, padding_idx: Any,

@@ -134,3 +134,18 @@ def test_weight_tying_shares_one_parameter(torch):
     close(t.grad, w.grad, 1e-5)
     vec = nn.utils.parameters_to_vector(m.parameters())
     assert tuple(vec.shape) == (28,)
+
+
+@pytest.mark.parametrize("pad, freq", [(None, False), (5, False), (None, True)])
+def test_small_table_gradient_matches_the_scatter_add(monkeypatch, pad, freq):
+    """The 0/1-matmul gradient for small tables against np.add.at (the reference path)."""
+    from tinygrad_lite import primitives_sequence as P
+
+    idx = np.random.default_rng(3).integers(0, 27, (32, 3))
+    g = np.random.default_rng(4).standard_normal((32, 3, 10)).astype(np.float32)
+    grads = []
+    for limit in (1 << 14, 0):
+        monkeypatch.setattr(P, "_ONE_HOT_MAX", limit)
+        grads.append(P.embedding_grad(g, (27, 10), idx, pad, freq))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-6)
+    assert grads[0].dtype == np.float32
