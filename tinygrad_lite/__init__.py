@@ -56,4 +56,10 @@ from .tensor import Tensor
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor
+
+# The fast engine (every speed-only path, autograd/fast) unless TINYGRAD_LITE_REFERENCE=1
+import os as _os  # noqa: E402
+
+if _os.environ.get("TINYGRAD_LITE_REFERENCE", "0") in ("", "0"):
+    autograd.fast.install()
 __version__ = "0.1.0"
