@@ -26,10 +26,11 @@ from ._labels import fmt_array
 from ._model import record
 from .frames import Frames
 from .graph import GraphvizMissingError, draw, render
+from .renderer import RenderError, find_renderer
 from .tape import BackwardTrace, Listing, backward, backward_trace, tape
 from .text import as_text, text_tree
 
 __all__ = [
-    "draw", "render", "GraphvizMissingError", "as_text", "text_tree", "tape", "Listing",
+    "draw", "render", "GraphvizMissingError", "RenderError", "find_renderer", "as_text", "text_tree", "tape", "Listing",
     "backward_trace", "BackwardTrace", "backward", "record", "fmt_array", "Frames",
 ]  # fmt: skip
