@@ -66,20 +66,21 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
-def _out_dir(path: str, flag: str) -> Path:
+def _out_dir(path: str, flag: str, shown: str | None = None) -> Path:
     """The directory ``path``, created if needed and checked writable (by writing a probe
     file), so a bad output place is refused in one line before any work; CliError names
     ``flag``."""
     out = Path(path)
+    shown = shown or path
     if out.exists() and not out.is_dir():
-        raise CliError(f"{flag} {path}: not a directory")
+        raise CliError(f"{flag} {shown}: {path} is not a directory")
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=out, prefix=".write-test-")
         os.close(fd)
         os.unlink(probe)
     except OSError as e:
-        raise CliError(f"{flag} {path}: cannot write there ({e.strerror or e})") from None
+        raise CliError(f"{flag} {shown}: cannot write there ({e.strerror or e})") from None
     return out
 
 
@@ -93,7 +94,7 @@ def _out_file(path: str, flag: str) -> Path:
         raise CliError(f"{flag} {path}: not a regular file")
     if target.exists() and not os.access(target, os.W_OK):
         raise CliError(f"{flag} {path}: the file is not writable")
-    _out_dir(str(target.parent), flag)
+    _out_dir(str(target.parent), flag, shown=path)
     return target
 
 
@@ -466,6 +467,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from tinygrad_lite.utils.data import DataLoader, TensorDataset
 
     per_param = _parse_assignments(args.param_lr, "--param-lr")
+    if args.save:
+        _check_save_path(args.save)
     x, y = load_xy(args.data)
     model = make_model(args.model)
     optimizer = tl.optim.SGD(_param_groups(model, args.lr, per_param), lr=args.lr)
@@ -503,15 +506,33 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"(the loss went up from {first_loss:.6g} to {loss:.6g}: the learning rate is too "
               "high; lower --lr or give the steep parameters their own --param-lr)")  # fmt: skip
     if args.save:
-        state = {"model": args.model, "state_dict": model.state_dict(), "loss": loss,
-                 "epochs": args.epochs, "data": str(args.data)}  # fmt: skip
+        info = {"model": args.model, "loss": loss, "epochs": args.epochs, "data": str(args.data)}
         try:
-            Path(args.save).parent.mkdir(parents=True, exist_ok=True)
-            tl.save(state, args.save)
+            if _is_safetensors(args.save):
+                from .serialization_safetensors import save_file
+
+                metadata = {f"tinygrad_lite.{k}": str(v) for k, v in info.items()}
+                save_file(model.state_dict(), args.save, metadata=metadata)
+            else:
+                tl.save({**info, "state_dict": model.state_dict()}, args.save)
         except OSError as e:
             raise CliError(f"cannot write checkpoint {args.save}: {e.strerror or e}") from None
         _say(args, f"wrote {args.save}")
     return 0
+
+
+def _is_safetensors(path: str) -> bool:
+    return path.lower().endswith(".safetensors")
+
+
+def _check_save_path(path: str) -> None:
+    """Refuse a --save path we could not write, before any training (one line, exit 1)."""
+    if _is_safetensors(path) and not _have("safetensors"):
+        raise CliError(
+            f"--save {path}: .safetensors needs the extra 'safetensors': "
+            "pip install 'tinygrad_lite[safetensors]' (or save as .npz)"
+        )
+    _out_file(path, "--save")
 
 
 def load_checkpoint(path: str) -> Any:
@@ -520,7 +541,9 @@ def load_checkpoint(path: str) -> Any:
     from tinygrad_lite.serialization import CheckpointError
 
     try:
-        state = tl.load(path)
+        state = _load_safetensors_checkpoint(path) if _is_safetensors(path) else tl.load(path)
+    except ImportError as e:
+        raise CliError(str(e)) from None
     except FileNotFoundError:
         raise CliError(f"checkpoint not found: {path}") from None
     except IsADirectoryError:
@@ -538,6 +561,19 @@ def load_checkpoint(path: str) -> Any:
         kind = state["model"]
         raise CliError(f"{path}: the saved parameters do not fit a {kind} model: {e}") from None
     return model
+
+
+def _load_safetensors_checkpoint(path: str) -> dict:
+    """A .safetensors checkpoint as ``train --save`` state: the model kind comes from the
+    metadata ``train`` writes, else from the tensor names (a file written by PyTorch)."""
+    from .serialization_safetensors import load_file, load_metadata
+
+    tensors = load_file(path)
+    kind = load_metadata(path).get("tinygrad_lite.model")
+    if kind is None:
+        kinds = [k for k in MODELS if set(make_model(k).state_dict()) == set(tensors)]
+        kind = kinds[0] if kinds else None
+    return {"model": kind, "state_dict": tensors}
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -573,6 +609,16 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive finite number")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 0 to 2**64-1")
     return value
 
 
@@ -617,21 +663,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--param-lr", action="append", metavar="NAME=LR", default=[],
                        help="learning rate of one parameter (repeatable)")  # fmt: skip
-    train.add_argument("--seed", type=int, default=0, help="seed for the shuffling")
-    train.add_argument("--save", metavar="CKPT", help="write the trained parameters (.npz)")
+    train.add_argument("--seed", type=_seed, default=0,
+                       help="seed for the shuffling, 0 to 2**64-1 (default: 0)")  # fmt: skip
+    train.add_argument("--save", metavar="CKPT",
+                       help="write the trained parameters (.npz, or .safetensors for PyTorch)")  # fmt: skip
     train.add_argument("--quiet", action="store_true", help="no progress bar, fewer lines")
     train.set_defaults(func=cmd_train)
 
-    predict = sub.add_parser("predict", help="predict y for each X with a saved checkpoint")
-    predict.add_argument("--checkpoint", required=True, metavar="CKPT")
-    predict.add_argument("x", nargs="+", type=_float, metavar="X")
+    predict = sub.add_parser(
+        "predict",
+        help="predict y for each X with a saved checkpoint",
+        description="Load a model saved by `train --save` and print `x -> y` for each X.",
+    )
+    predict.add_argument("--checkpoint", required=True, metavar="CKPT",
+                         help="checkpoint written by `train --save` (.npz or .safetensors)")  # fmt: skip
+    predict.add_argument("x", nargs="+", type=_float, metavar="X",
+                         help="inputs (numbers; negative, inf and nan are fine: -2.5 inf nan)")  # fmt: skip
     predict.set_defaults(func=cmd_predict)
 
     graph = sub.add_parser("graph", help="evaluate, differentiate and draw an expression")
     graph.add_argument("expr", metavar="EXPR", help='e.g. "x**2 + x*y"')
     graph.add_argument("--var", action="append", metavar="NAME=VALUE",
                        help="value of a variable (repeatable)")  # fmt: skip
-    graph.add_argument("--out", default="out/graph.svg", help="SVG file to write")
+    graph.add_argument("--out", default="out/graph.svg",
+                       help="picture to write, .svg or .png (default: out/graph.svg)")  # fmt: skip
     graph.set_defaults(func=cmd_graph)
     return parser
 

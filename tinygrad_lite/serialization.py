@@ -106,6 +106,10 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
                     f"save: dict key {k!r} at '{path or '/'}' has type {type(k).__name__}; "
                     "checkpoint dict keys must be str, int, float, bool or None"
                 )
+            if isinstance(k, str) and "\x00" in k:
+                raise ValueError(
+                    f"save: dict key {k!r} at '{path or '/'}' holds a NUL character; use another key"
+                )
             sub = f"{path}/{k}" if path else str(k)
             items.append([_encode(k, "", {}), _encode(v, sub, arrays)])
         kind = "odict" if isinstance(obj, OrderedDict) else "dict"
