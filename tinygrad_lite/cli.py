@@ -197,9 +197,14 @@ NO_PICTURES_HINT = (
 
 
 def _have(module: str) -> bool:
-    import importlib.util
+    """Whether ``module`` (an optional extra) can be imported."""
+    import importlib
 
-    return importlib.util.find_spec(module) is not None
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -527,7 +532,7 @@ def _is_safetensors(path: str) -> bool:
 
 def _check_save_path(path: str) -> None:
     """Refuse a --save path we could not write, before any training (one line, exit 1)."""
-    if _is_safetensors(path) and not _have("safetensors"):
+    if _is_safetensors(path) and not _have("safetensors.numpy"):
         raise CliError(
             f"--save {path}: .safetensors needs the extra 'safetensors': "
             "pip install 'tinygrad_lite[safetensors]' (or save as .npz)"

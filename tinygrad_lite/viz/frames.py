@@ -77,7 +77,9 @@ class Frames:
         try:
             from PIL import Image
         except ImportError:
-            raise ImportError("Frames.gif needs Pillow: pip install pillow") from None
+            raise ImportError(
+                "Frames.gif needs Pillow, in the extra 'plot': pip install 'tinygrad_lite[plot]'"
+            ) from None
         if find_renderer("png") is None:
             raise GraphvizMissingError(f"Frames.gif: {INSTALL_HINT}")
         images = [Image.open(io.BytesIO(g.pipe(format="png"))).convert("RGB") for g in self.graphs]
