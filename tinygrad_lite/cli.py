@@ -366,7 +366,6 @@ def _graph_out(text: str) -> Path:
 def cmd_graph(args: argparse.Namespace) -> int:
     import tinygrad_lite as tl
 
-    out_path = _graph_out(args.out)
     tree = parse_expression(args.expr)
     values = _parse_assignments(args.var or [], "--var")
     names = expression_names(tree)
@@ -376,6 +375,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if missing:
         hint = " ".join(f"--var {n}=1.0" for n in missing)
         raise UsageError(f"no value for {', '.join(missing)} in {args.expr!r} (add {hint})")
+    out_path = _graph_out(args.out)  # refused before any work
     env = {n: tl.tensor(values[n], dtype=tl.float64, requires_grad=True) for n in names}
     try:
         with np.errstate(all="ignore"):
