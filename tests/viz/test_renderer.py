@@ -53,6 +53,17 @@ def test_env_var_chooses_the_program_or_none(monkeypatch):
         renderer.render_bytes("digraph { a }", "svg")
     monkeypatch.setenv("TINYGRAD_LITE_DOT", "/no/such/program")
     assert renderer.find_renderer("svg") is None
+    with pytest.raises(viz.GraphvizMissingError, match="TINYGRAD_LITE_DOT=/no/such/program is"):
+        renderer.render_bytes("digraph { a }", "svg")
+
+
+@pytest.mark.skipif(renderer.find_renderer("svg") is None, reason=renderer.INSTALL_HINT)
+def test_system_dot_can_be_forced(monkeypatch):
+    if shutil.which("dot") is None:
+        pytest.skip("no system Graphviz dot")
+    monkeypatch.setenv("TINYGRAD_LITE_DOT", "dot")
+    assert renderer.find_renderer("svg") == shutil.which("dot")
+    assert b"<svg" in renderer.render_bytes("digraph { a -> b }", "svg")
 
 
 @pytest.mark.skipif(renderer.find_renderer("svg") is None, reason=renderer.INSTALL_HINT)

@@ -79,6 +79,12 @@ def render_bytes(source: str, format: str = "svg") -> bytes:  # noqa: A002
     ``RenderError`` (with the renderer's message) when rendering fails.
     """
     program = find_renderer(format)
+    chosen = os.environ.get("TINYGRAD_LITE_DOT")
+    if program is None and chosen and chosen.lower() != "none":
+        raise GraphvizMissingError(
+            f"TINYGRAD_LITE_DOT={chosen} is not a program on PATH; unset it to use "
+            "graphviz-pure or the system dot"
+        )
     if program is None:
         if format.lower() not in PURE_FORMATS and _pure_program():
             raise GraphvizMissingError(
