@@ -127,8 +127,7 @@ def _check_member_names(arrays: dict[str, np.ndarray]) -> None:
         if name.endswith(".npy") and name[:-4] in arrays:
             raise ValueError(
                 f"save: the keys {name[:-4]!r} and {name!r} would collide in the archive "
-                f"(members {name[:-4]}.npy and {name}.npy are read back by the same name by "
-                "np.load); rename one"
+                f"(np.load reads {name!r} from the member of {name[:-4]!r}); rename one"
             )
 
 
