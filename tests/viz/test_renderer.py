@@ -126,3 +126,29 @@ def test_jupyter_svg_and_digraph_render_use_our_renderer(line, tmp_path, monkeyp
     if renderer._pure_program() is not None:
         monkeypatch.setenv("PATH", "")
         assert "<svg" in g.pipe(format="svg").decode()
+
+
+def _ipython_format(obj):
+    """What IPython's display machinery would put in a notebook cell for ``obj``."""
+    IPython = pytest.importorskip("IPython")
+    from IPython.core.formatters import DisplayFormatter
+
+    del IPython
+    data, _metadata = DisplayFormatter().format(obj)
+    return data
+
+
+@pytest.mark.skipif(renderer.find_renderer("svg") is None, reason=renderer.INSTALL_HINT)
+def test_ipython_displays_a_drawing_as_svg(line):
+    loss, names = line
+    data = _ipython_format(viz.draw(loss, names))
+    assert "<svg" in data["image/svg+xml"]
+
+
+def test_ipython_displays_source_and_hint_without_a_renderer(line, no_renderer):
+    loss, names = line
+    g = viz.draw(loss, names)
+    data = _ipython_format(g)
+    assert "image/svg+xml" not in data
+    assert data["text/plain"].startswith("(no Graphviz renderer found")
+    assert data["text/plain"].endswith(g.source)
