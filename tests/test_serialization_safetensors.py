@@ -100,9 +100,18 @@ def test_metadata_round_trip(tmp_path):
 
 def test_model_saved_here_loads_in_pytorch_with_the_same_outputs(tmp_path):
     torch = pytest.importorskip("torch")
-    from safetensors.torch import load_file
+    from safetensors.torch import load_file, save_file
 
     ours = _mlp(tg)
+    rng = np.random.default_rng(0)
+    data, target = rng.standard_normal((16, 3)), rng.standard_normal((16, 2))
+    optimizer = tg.optim.SGD(ours.parameters(), lr=0.1)
+    for _ in range(20):  # a model trained here
+        optimizer.zero_grad()
+        loss = tg.nn.functional.mse_loss(ours(tg.tensor(data, dtype=tg.float32)),
+                                         tg.tensor(target, dtype=tg.float32))  # fmt: skip
+        loss.backward()
+        optimizer.step()
     path = tmp_path / "mlp.safetensors"
     tg.save(ours.state_dict(), path)
     theirs = _mlp(torch)
@@ -110,9 +119,15 @@ def test_model_saved_here_loads_in_pytorch_with_the_same_outputs(tmp_path):
         for p in theirs.parameters():
             p.zero_()  # make sure the numbers come from the file
     theirs.load_state_dict(load_file(str(path)))
-    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    x = rng.standard_normal((5, 3)).astype(np.float32)
+    want = ours(tg.tensor(x)).numpy()
     got = theirs(torch.from_numpy(x)).detach().numpy()
-    np.testing.assert_allclose(got, ours(tg.tensor(x)).numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    # and back: saved by PyTorch, loaded here into a fresh model
+    save_file(theirs.state_dict(), str(tmp_path / "back.safetensors"))
+    again = _mlp(tg)
+    again.load_state_dict(tg.load(tmp_path / "back.safetensors"))
+    np.testing.assert_array_equal(again(tg.tensor(x)).numpy(), want)
 
 
 def test_pytorch_state_dict_loads_here_with_the_same_outputs(tmp_path):
