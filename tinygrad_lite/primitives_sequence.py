@@ -8,7 +8,6 @@ formula runs on Tensors when a gradient of a gradient is wanted.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -21,9 +20,10 @@ Ctx = Any
 
 __all__ = ["Embedding", "embedding_grad", "LSTMPointwise", "LSTMLayer"]
 
-# table rows x positions up to which the gradient is a matmul (0 with the reference engine,
-# TINYGRAD_LITE_REFERENCE=1: always np.add.at)
-_ONE_HOT_MAX = 0 if os.environ.get("TINYGRAD_LITE_REFERENCE") == "1" else 1 << 14
+# Table rows x positions up to which an embedding gradient is a matmul: 0 (always
+# np.add.at) in the reference engine; the fast engine (autograd/fast) sets ONE_HOT_MAX_FAST.
+_ONE_HOT_MAX = 0
+ONE_HOT_MAX_FAST = 1 << 14
 
 
 def embedding_grad(g: np.ndarray, shape: tuple, indices: np.ndarray, padding_idx: Any,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import warnings
 from typing import Any
 
@@ -111,9 +110,10 @@ def _run_direction(mode: str, x: Tensor, batch_sizes: list | None, h0: Tensor, c
     return outs, h_n, c_n
 
 
-# Just an optimization: a padded LSTM direction without projection runs as one LSTMLayer
-# node (the same numbers as the unrolled steps above; TINYGRAD_LITE_REFERENCE=1 unrolls).
-FUSED_LSTM = os.environ.get("TINYGRAD_LITE_REFERENCE") != "1"
+# Just an optimization, switched on by the fast engine (autograd/fast): a padded LSTM
+# direction without projection runs as one LSTMLayer node (the same numbers as the steps
+# above, unrolled: what the reference engine, TINYGRAD_LITE_REFERENCE=1, runs).
+FUSED_LSTM = False
 
 
 def _fused_lstm(x: Tensor, h0: Tensor, c0: Tensor, weights: tuple, reverse: bool) -> tuple:
