@@ -261,3 +261,27 @@ def test_fused_lstm_layer_gives_the_unrolled_numbers(monkeypatch, bi, bias):
                        + [p.grad.numpy() for p in m.parameters()])  # fmt: skip
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_lstm_and_embedding_agree_on_both_engines():
+    """The fast engine's sequence paths (one LSTMLayer node, the small-table embedding
+    gradient) against the reference engine (unrolled steps, np.add.at), in float64."""
+    from tinygrad_lite.autograd import fast
+
+    emb = nn.Embedding(27, 5).double()
+    lstm = nn.LSTM(5, 4, num_layers=2, bidirectional=True).double()
+    idx = tl.tensor(np.random.default_rng(8).integers(0, 27, (6, 3)))
+    results = []
+    for engine in ("fast", "reference"):
+        with fast.use_engine(engine):
+            emb.zero_grad()
+            lstm.zero_grad()
+            out, (h, c) = lstm(emb(idx))
+            ((out**2).sum() + h.sum() + c.sum()).backward()
+            grads = [p.grad.numpy().copy() for p in [*emb.parameters(), *lstm.parameters()]]
+            results.append([out.numpy().copy(), *grads])
+            from tinygrad_lite.nn import rnn as rnn_module
+
+            assert rnn_module.FUSED_LSTM is (engine == "fast")
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
