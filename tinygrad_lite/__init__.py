@@ -49,7 +49,12 @@ from .ops import (
     squeeze, stack, std, sub, subtract, sum, swapaxes, swapdims, t, take_along_dim, tan, tanh,
     trace, transpose, true_divide, trunc, unbind, unflatten, unsqueeze, var, vstack, where,
 )  # fmt: skip
+from .ops import tril, triu  # issue 21
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
+
+# issue 24: PyTorch's random numbers and sampling
+from .random import get_rng_state, set_rng_state
+from .sampling import bernoulli, multinomial, topk
 from .serialization import load, save
 from .tensor import Tensor
 

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from . import random as _random
 from ._keywords import numpy_keywords
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
@@ -1245,15 +1244,12 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
 
 
 def fill_random_(t: Any, kind: str, a: float, b: float, generator: Any) -> Any:
-    """Fill ``t`` in place from the uniform [a, b) or normal(mean=a, std=b) distribution."""
-    _check_leaf_inplace(t, f"{kind}_")
-    rng = _random.rng(generator)
+    """Fill ``t`` in place from U[a, b) or N(mean=a, std=b), PyTorch's values (issue 24)."""
+    from . import sampling
+
     if kind == "uniform":
-        values = rng.uniform(a, b, size=t.shape)
-    else:
-        values = rng.normal(a, b, size=t.shape)
-    _write(t, values.astype(t._array.dtype), f"{kind}_")
-    return t
+        return sampling.fill_uniform_(t, a, b, generator)
+    return sampling.fill_normal_(t, a, b, generator)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1291,3 +1287,31 @@ def diag(input: Any) -> Any:
 
 def trace(input: Any) -> Any:
     return Sum.apply(diag(input), None, False)
+
+
+# --- issue 21: triangular parts (torch.tril / torch.triu) ------------------------------
+
+
+def _triangle(input: Any, diagonal: _int, lower: _bool) -> Any:
+    op = "tril" if lower else "triu"
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"{op}: input tensor must have at least 2 dimensions, got shape {tuple(input.shape)}"
+        )
+    n, m = input.shape[-2:]
+    keep = np.tri(n, m, _int(diagonal), dtype=np.bool_) if lower else _upper(n, m, diagonal)
+    return Where.apply(keep, input, np.zeros((), dtype=input._array.dtype))
+
+
+def _upper(n: _int, m: _int, k: _int) -> np.ndarray:
+    return ~np.tri(n, m, _int(k) - 1, dtype=np.bool_)
+
+
+def tril(input: Any, diagonal: _int = 0) -> Any:
+    """The lower triangle of the last two dims (entries j <= i + diagonal), zeros elsewhere."""
+    return _triangle(input, diagonal, True)
+
+
+def triu(input: Any, diagonal: _int = 0) -> Any:
+    """The upper triangle of the last two dims (entries j >= i + diagonal), zeros elsewhere."""
+    return _triangle(input, diagonal, False)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from .. import sampling
 from ..autograd.function import bump_version
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
@@ -68,13 +69,15 @@ def _empty(tensor: Tensor) -> bool:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with values drawn uniformly from [a, b)."""
-    return _fill(tensor, _random.rng(generator).uniform(a, b, size=tensor.shape))
+    """Fill with values drawn uniformly from [a, b) (PyTorch's values for the same seed)."""
+    with no_grad():
+        return sampling.fill_uniform_(tensor, a, b, generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with values drawn from the normal distribution N(mean, std²)."""
-    return _fill(tensor, _random.rng(generator).normal(mean, std, size=tensor.shape))
+    """Fill with values drawn from N(mean, std²) (PyTorch's values for the same seed)."""
+    with no_grad():
+        return sampling.fill_normal_(tensor, mean, std, generator)
 
 
 def trunc_normal_(
@@ -179,3 +182,43 @@ def kaiming_normal_(
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std, generator)
+
+
+# --- issue 20: orthogonal_ and dirac_ -------------------------------------------------
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``: the tensor viewed as (rows,
+    rest) has orthonormal rows or columns (QR of a Gaussian matrix, signs fixed by R's
+    diagonal). Needs at least 2 dims."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _random.rng(generator).normal(0.0, 1.0, size=(rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (gain * q).reshape(tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a conv weight (out, in, *kernel) (3 to 5 dims) with the identity: a conv with
+    it copies its input channels (per group: ``out/groups`` channels each)."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if tensor.shape[0] % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = tensor.shape[0] // groups
+    values = np.zeros(tensor.shape)
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, tensor.shape[1])):
+            values[(g * per_group + d, d) + centre] = 1.0
+    return _fill(tensor, values)
+
+
+__all__ += ["orthogonal_", "dirac_"]

@@ -46,6 +46,10 @@ PATCHES = (
     ("ops.inplace", "w -= lr * g on a 0-d float tensor uses NumPy's scalar math (fast.inplace)"),
     ("primitives.one_minus", "1 - a with a cached 0-d one of a's dtype (fast.numpy_shortcuts)"),
     ("primitives.expand", "small broadcasts fill a new array instead of np.broadcast_to"),
+    ("nn.rnn.FUSED_LSTM", "a padded LSTM direction is one LSTMLayer node (BPTT with one "
+     "matmul per weight) instead of its unrolled steps"),
+    ("primitives_sequence._ONE_HOT_MAX", "a small embedding table's gradient is a 0/1 "
+     "matmul instead of np.add.at"),
 )  # fmt: skip
 __doc__ += "".join(f"\n- ``{what}``: {why}." for what, why in PATCHES)
 
@@ -103,6 +107,11 @@ def install() -> None:
     _patch(ops, "inplace", _inplace.inplace)
     _patch(primitives, "one_minus", _numpy_shortcuts.one_minus)
     _patch(primitives, "expand", _numpy_shortcuts.expand)
+    from ... import primitives_sequence
+    from ...nn import rnn
+
+    _patch(rnn, "FUSED_LSTM", True)
+    _patch(primitives_sequence, "_ONE_HOT_MAX", primitives_sequence.ONE_HOT_MAX_FAST)
 
 
 def uninstall() -> None:
