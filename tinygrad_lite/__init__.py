@@ -58,6 +58,7 @@ from .serialization import load, save
 from .tensor import Tensor
 
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
+from . import distributions  # noqa: E402,I001  (issue 24)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor
 __version__ = "0.1.0"
