@@ -27,8 +27,10 @@ def test_seed_is_reduced_mod_2_32_for_the_stream_but_kept_whole():
     np.testing.assert_array_equal(a.random32(50), b.random32(50))
     assert b.initial_seed() == 7 + 2**32
     assert Generator().manual_seed(-1).initial_seed() == 2**64 - 1
-    with pytest.raises(RuntimeError, match="manual_seed"):
-        Generator().manual_seed(2**64)
+    assert Generator().manual_seed(-(2**63)).initial_seed() == 2**63
+    for bad in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError, match="Overflow"):
+            Generator().manual_seed(bad)
 
 
 def test_random64_is_two_words_high_first():
@@ -180,3 +182,10 @@ def test_multinomial_frequencies_and_no_repeats():
     np.testing.assert_allclose(freq, w / w.sum(), atol=0.01)
     rows = K.multinomial(Generator(), np.ones((50, 6)), 6, False)
     assert all(sorted(r) == list(range(6)) for r in rows.tolist())
+
+
+def test_seed_argument_types_as_pytorch():
+    assert tl.manual_seed(1.5).initial_seed() == 1 and tl.manual_seed("3").initial_seed() == 3
+    for bad in (1.5, True, None, "3"):
+        with pytest.raises(RuntimeError, match="expected a long"):
+            Generator().manual_seed(bad)

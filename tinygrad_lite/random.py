@@ -42,12 +42,12 @@ class Generator:
     def manual_seed(self, seed: int) -> Generator:
         """Reset to a fixed seed; returns self (as PyTorch). Negative seeds wrap mod 2**64."""
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
         seed = int(seed)
         if not -(2**63) <= seed < 2**64:
-            raise RuntimeError(
-                f"manual_seed: seed must be within the range [-0x8000_0000_0000_0000, "
-                f"0xffff_ffff_ffff_ffff], got {seed}"
+            raise ValueError(
+                f"Overflow when unpacking long long: manual_seed needs a seed in "
+                f"[-2**63, 2**64), got {seed}"
             )
         self._seed = seed % 2**64
         self._mt = np.random.MT19937(0)
@@ -114,8 +114,9 @@ default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator (all random functions that get no ``generator=``)."""
-    return default_generator.manual_seed(seed)
+    """Seed the default generator (all random functions that get no ``generator=``);
+    ``seed`` goes through ``int()`` first, as PyTorch (so ``1.5`` and ``"3"`` work)."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:
