@@ -48,6 +48,8 @@ def uniform(gen: Generator, n: int, dtype: np.dtype, low: float, high: float) ->
     dt = np.dtype(dtype)
     lo, hi = dt.type(low), dt.type(high)
     x = unit_uniform(gen, n, dt)
+    if lo == 0 and hi == 1:  # x * 1 + 0 is exact: no rounding to reproduce
+        return x
     if dt == np.float64:
         return fma64(x, hi - lo, lo)
     return fma32(x, hi - lo, lo)
@@ -156,9 +158,14 @@ def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     s = np.multiply(a, b, dtype=np.float64)
     s += c
     out = s.astype(np.float32)
-    risky = np.flatnonzero((s.view(np.uint64) & _LOW29) == _MID29)
-    if s.size and np.abs(s).min() < 2.0**-125:
-        risky = np.union1d(risky, np.flatnonzero(np.abs(s) < 2.0**-125))
+    low = s.reshape(-1).view(np.uint32)[0::2] if s.dtype.byteorder in "=<" else None
+    if low is not None:  # the low word of each double (little-endian): the tie test on it
+        risky = np.flatnonzero((low & np.uint32(0x1FFFFFFF)) == np.uint32(0x10000000))
+    else:
+        risky = np.flatnonzero((s.reshape(-1).view(np.uint64) & _LOW29) == _MID29)
+    tiny = np.abs(out) < np.float32(2.0**-125)  # float32 subnormal range: round exactly too
+    if tiny.any():
+        risky = np.union1d(risky, np.flatnonzero(tiny))
     if risky.size:
         shape = s.shape
         pick = [np.broadcast_to(np.asarray(v, np.float64), shape).reshape(-1)[risky]
