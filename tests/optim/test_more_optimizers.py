@@ -175,3 +175,38 @@ def test_defaults_match_torch():
         theirs = getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(1))]).defaults
         for k, v in ours.items():
             assert k in theirs and theirs[k] == v, (name, k)
+
+
+def test_lbfgs_state_is_tensors_and_resumes_after_a_checkpoint(problem, tmp_path):
+    def make():
+        params = [tg.nn.Parameter(tg.tensor(a.copy())) for a in problem.init]
+        opt = LBFGS(params, max_iter=3, history_size=4)
+        A, c = [tg.tensor(a) for a in problem.A], [tg.tensor(a) for a in problem.c]
+
+        def closure():
+            opt.zero_grad()
+            loss = objective(params, A, c)
+            loss.backward()
+            return loss
+
+        return params, opt, closure
+
+    params, opt, closure = make()
+    for _ in range(2):
+        opt.step(closure)
+    state = opt.state[params[0]]
+    assert isinstance(state["d"], tg.Tensor) and all(
+        isinstance(v, tg.Tensor) for v in state["old_dirs"]
+    )
+    tg.save({"opt": opt.state_dict(), "params": [p.detach() for p in params]}, tmp_path / "ck")
+    opt.step(closure)
+    want = [p.detach().numpy().copy() for p in params]
+    ck = tg.load(tmp_path / "ck")
+    params2, opt2, closure2 = make()
+    with tg.no_grad():
+        for p, v in zip(params2, ck["params"]):
+            p.copy_(v)
+    opt2.load_state_dict(ck["opt"])
+    opt2.step(closure2)
+    for p, w in zip(params2, want):
+        np.testing.assert_allclose(p.detach().numpy(), w, rtol=1e-12)

@@ -128,6 +128,25 @@ def _strong_wolfe(
     return bf[low], bg[low], bracket[low], evals
 
 
+def _tensor(v: Any) -> Any:
+    """A NumPy array or scalar as a state tensor (Python numbers stay numbers)."""
+    if isinstance(v, (np.ndarray, np.generic)):
+        return Tensor._make(np.asarray(v), None, False)
+    return v
+
+
+def _array(v: Any) -> Any:
+    """A state tensor back as the NumPy value the iteration works with (0-d: a scalar)."""
+    if isinstance(v, Tensor):
+        a = v._array
+        return a[()] if a.ndim == 0 else a
+    return v
+
+
+def _arrays(vs: Any) -> Any:
+    return None if vs is None else [_array(v) for v in vs]
+
+
 class LBFGS(Optimizer):
     """L-BFGS over all parameters as one vector (one parameter group only); ``step`` needs
     the closure. ``line_search_fn`` is None (fixed step ``lr``) or ``"strong_wolfe"``."""
@@ -212,9 +231,10 @@ class LBFGS(Optimizer):
         if np.abs(g).max() <= tol_grad:
             return first_loss
 
-        d, t = state.get("d"), state.get("t")
-        dirs, steps, rho = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        h_diag, g_prev, loss_prev = state.get("H_diag"), state.get("prev_flat_grad"), None
+        d, t = _array(state.get("d")), _array(state.get("t"))
+        dirs, steps = _arrays(state.get("old_dirs")), _arrays(state.get("old_stps"))
+        rho, h_diag = _arrays(state.get("ro")), _array(state.get("H_diag"))
+        g_prev, loss_prev = _array(state.get("prev_flat_grad")), None
         with no_grad():
             n_iter = 0
             while n_iter < max_iter:
@@ -277,6 +297,9 @@ class LBFGS(Optimizer):
                 if np.abs(d * t).max() <= tol_change or abs(loss - loss_prev) < tol_change:
                     break
 
-        state.update(d=d, t=t, old_dirs=dirs, old_stps=steps, ro=rho, H_diag=h_diag,
-                     prev_flat_grad=g_prev, prev_loss=loss_prev)  # fmt: skip
+        # kept as tensors (as PyTorch), so the optimizer's state_dict saves like any other
+        state.update(d=_tensor(d), t=_tensor(t), old_dirs=[_tensor(v) for v in dirs],
+                     old_stps=[_tensor(v) for v in steps], ro=[_tensor(v) for v in rho],
+                     H_diag=_tensor(h_diag), prev_flat_grad=_tensor(g_prev),
+                     prev_loss=loss_prev)  # fmt: skip
         return first_loss
