@@ -189,3 +189,35 @@ def test_seed_argument_types_as_pytorch():
     for bad in (1.5, True, None, "3"):
         with pytest.raises(RuntimeError, match="expected a long"):
             Generator().manual_seed(bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=0, max_size=3),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["float32", "float64"]),
+)
+def test_draws_depend_on_the_element_count_not_the_shape(shape, seed, dtype):
+    """A random tensor of any shape holds the same numbers as a flat one of its size (the
+    kernels see only the element count), in C order."""
+    n = int(np.prod(shape, dtype=np.int64))
+    d = getattr(tl, dtype)
+    for fn in (tl.rand, tl.randn):
+        shaped = fn(*shape, dtype=d, generator=Generator().manual_seed(seed))
+        flat = fn(n, dtype=d, generator=Generator().manual_seed(seed))
+        assert tuple(shaped.shape) == tuple(shape) and shaped.dtype == d
+        np.testing.assert_array_equal(shaped.numpy().reshape(-1), flat.numpy())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 9), st.integers(1, 12), st.booleans())
+def test_multinomial_shapes(rows, cols, k, replacement):
+    if not replacement:
+        k = min(k, cols)
+    w = tl.rand(rows, cols, generator=Generator().manual_seed(rows)) + 0.01
+    out = tl.multinomial(w, k, replacement)
+    assert tuple(out.shape) == (rows, k) and out.dtype == tl.int64
+    assert out.min().item() >= 0 and out.max().item() < cols
+    if not replacement:
+        assert all(len(set(r)) == k for r in out.tolist())
+    assert tuple(tl.multinomial(w[0], k, replacement).shape) == (k,)
