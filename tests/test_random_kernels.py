@@ -221,3 +221,17 @@ def test_multinomial_shapes(rows, cols, k, replacement):
     if not replacement:
         assert all(len(set(r)) == k for r in out.tolist())
     assert tuple(tl.multinomial(w[0], k, replacement).shape) == (k,)
+
+
+def test_fork_rng_and_determinism_switches():
+    tl.manual_seed(5)
+    with tl.random.fork_rng():
+        tl.rand(100)
+    after = tl.rand(3)
+    tl.manual_seed(5)
+    assert tl.equal(after, tl.rand(3))
+    tl.use_deterministic_algorithms(True, warn_only=True)
+    assert tl.are_deterministic_algorithms_enabled()
+    assert tl.is_deterministic_algorithms_warn_only_enabled()
+    tl.use_deterministic_algorithms(False)
+    assert not tl.are_deterministic_algorithms_enabled()

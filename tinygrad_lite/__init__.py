@@ -52,7 +52,10 @@ from .ops import (
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
 
 # issue 24: PyTorch's random numbers and sampling
-from .random import get_rng_state, set_rng_state
+from .random import (
+    are_deterministic_algorithms_enabled, get_rng_state,
+    is_deterministic_algorithms_warn_only_enabled, set_rng_state, use_deterministic_algorithms,
+)  # fmt: skip
 from .sampling import bernoulli, multinomial, topk
 from .serialization import load, save
 from .tensor import Tensor
