@@ -27,8 +27,10 @@ def test_seed_is_reduced_mod_2_32_for_the_stream_but_kept_whole():
     np.testing.assert_array_equal(a.random32(50), b.random32(50))
     assert b.initial_seed() == 7 + 2**32
     assert Generator().manual_seed(-1).initial_seed() == 2**64 - 1
-    with pytest.raises(RuntimeError, match="manual_seed"):
-        Generator().manual_seed(2**64)
+    assert Generator().manual_seed(-(2**63)).initial_seed() == 2**63
+    for bad in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError, match="Overflow"):
+            Generator().manual_seed(bad)
 
 
 def test_random64_is_two_words_high_first():
@@ -180,3 +182,56 @@ def test_multinomial_frequencies_and_no_repeats():
     np.testing.assert_allclose(freq, w / w.sum(), atol=0.01)
     rows = K.multinomial(Generator(), np.ones((50, 6)), 6, False)
     assert all(sorted(r) == list(range(6)) for r in rows.tolist())
+
+
+def test_seed_argument_types_as_pytorch():
+    assert tl.manual_seed(1.5).initial_seed() == 1 and tl.manual_seed("3").initial_seed() == 3
+    for bad in (1.5, True, None, "3"):
+        with pytest.raises(RuntimeError, match="expected a long"):
+            Generator().manual_seed(bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=0, max_size=3),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["float32", "float64"]),
+)
+def test_draws_depend_on_the_element_count_not_the_shape(shape, seed, dtype):
+    """A random tensor of any shape holds the same numbers as a flat one of its size (the
+    kernels see only the element count), in C order."""
+    n = int(np.prod(shape, dtype=np.int64))
+    d = getattr(tl, dtype)
+    for fn in (tl.rand, tl.randn):
+        shaped = fn(*shape, dtype=d, generator=Generator().manual_seed(seed))
+        flat = fn(n, dtype=d, generator=Generator().manual_seed(seed))
+        assert tuple(shaped.shape) == tuple(shape) and shaped.dtype == d
+        np.testing.assert_array_equal(shaped.numpy().reshape(-1), flat.numpy())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 9), st.integers(1, 12), st.booleans())
+def test_multinomial_shapes(rows, cols, k, replacement):
+    if not replacement:
+        k = min(k, cols)
+    w = tl.rand(rows, cols, generator=Generator().manual_seed(rows)) + 0.01
+    out = tl.multinomial(w, k, replacement)
+    assert tuple(out.shape) == (rows, k) and out.dtype == tl.int64
+    assert out.min().item() >= 0 and out.max().item() < cols
+    if not replacement:
+        assert all(len(set(r)) == k for r in out.tolist())
+    assert tuple(tl.multinomial(w[0], k, replacement).shape) == (k,)
+
+
+def test_fork_rng_and_determinism_switches():
+    tl.manual_seed(5)
+    with tl.random.fork_rng():
+        tl.rand(100)
+    after = tl.rand(3)
+    tl.manual_seed(5)
+    assert tl.equal(after, tl.rand(3))
+    tl.use_deterministic_algorithms(True, warn_only=True)
+    assert tl.are_deterministic_algorithms_enabled()
+    assert tl.is_deterministic_algorithms_warn_only_enabled()
+    tl.use_deterministic_algorithms(False)
+    assert not tl.are_deterministic_algorithms_enabled()

@@ -181,6 +181,14 @@ def test_nn_init_linear_dropout(seed):
         init.normal_(w[5], 0, 0.02, generator=g)
         init.kaiming_uniform_(w[6], a=5**0.5)
         init.xavier_uniform_(w[7], gain=init.calculate_gain("tanh"))
+        for shape, args in [
+            ((300, 200), ()),
+            ((7,), (0.5, 0.02, -0.1, 1.0)),
+            ((40, 3), (0.0, 1.0, 1.5, 2.5)),
+            ((5, 4), (0.0, 0.02)),
+        ]:
+            w.append(init.trunc_normal_(lib.empty(*shape), *args))
+            w.append(init.trunc_normal_(lib.empty(*shape, dtype=lib.float64), *args, generator=g))
         big, lin = nn.Linear(300, 200), nn.Linear(3, 1)
         x = lib.ones(8, 10, dtype=lib.float64)
         return [

@@ -132,3 +132,17 @@ def test_topk_against_torch():
         (v * v).sum().backward()
         (tv * tv).sum().backward()
         np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_size_keyword_on_the_factories():
+    assert tuple(tl.rand(size=(2, 3)).shape) == (2, 3)
+    assert tuple(tl.randn(size=4).shape) == (4,)
+    assert tuple(tl.zeros(size=(2,)).shape) == (2,)
+    assert tuple(tl.ones(size=[1, 2]).shape) == (1, 2)
+    assert tuple(tl.empty(size=(3,)).shape) == (3,)
+    assert tuple(tl.randint(0, 5, size=(2,)).shape) == (2,)
+    assert tuple(tl.randint(5, size=(2,)).shape) == (2,)
+    with pytest.raises(TypeError, match="both"):
+        tl.rand(2, size=(3,))
+    g1, g2 = tl.Generator().manual_seed(3), tl.Generator().manual_seed(3)
+    assert tl.equal(tl.rand(size=(5,), generator=g1), tl.rand(5, generator=g2))

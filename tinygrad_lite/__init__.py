@@ -53,12 +53,16 @@ from .ops import tril, triu  # issue 21
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
 
 # issue 24: PyTorch's random numbers and sampling
-from .random import get_rng_state, set_rng_state
+from .random import (
+    are_deterministic_algorithms_enabled, get_rng_state,
+    is_deterministic_algorithms_warn_only_enabled, set_rng_state, use_deterministic_algorithms,
+)  # fmt: skip
 from .sampling import bernoulli, multinomial, topk
 from .serialization import load, save
 from .tensor import Tensor
 
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
+from . import distributions  # noqa: E402,I001  (issue 24)
 
 # --- the wider PyTorch surface (issue 24): more ops, linalg, legacy names, device idioms
 from . import linalg

@@ -115,17 +115,32 @@ def _size(size: tuple) -> tuple:
     return tuple(builtins.int(n) for n in size)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_size(size), _dtype(dtype)), requires_grad, device, "zeros")
+def _sizes(sizes: tuple, size: Any, op: str) -> tuple:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (not both forms)."""
+    if size is None:
+        return _size(sizes)
+    if sizes:
+        raise TypeError(f"{op}() got the size both as positional arguments and as size=")
+    return _size((size,) if isinstance(size, (int, np.integer)) else (tuple(size),))
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_size(size), _dtype(dtype)), requires_grad, device, "ones")
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return _finish(np.zeros(_sizes(sizes, size, "zeros"), _dtype(dtype)), requires_grad, device,
+                   "zeros")  # fmt: skip
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return _finish(np.ones(_sizes(sizes, size, "ones"), _dtype(dtype)), requires_grad, device,
+                   "ones")  # fmt: skip
+
+
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Uninitialised memory in PyTorch; zeros here (deterministic and just as fast)."""
-    return _finish(np.zeros(_size(size), _dtype(dtype)), requires_grad, device, "empty")
+    return _finish(np.zeros(_sizes(sizes, size, "empty"), _dtype(dtype)), requires_grad, device,
+                   "empty")  # fmt: skip
 
 
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -218,21 +233,21 @@ def _random_float(op: str, dtype: Any) -> np.dtype:
     return dt
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:  # fmt: skip
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Uniform on [0, 1): PyTorch's values after the same ``manual_seed``."""
     dt = _random_float("rand", dtype)
-    shape = _size(size)
+    shape = _sizes(sizes, size, "rand")
     gen = _random.generator_or_default(generator)
     values = _rk.uniform(gen, builtins.int(np.prod(shape, dtype=np.int64)), dt, 0.0, 1.0)
     return _finish(values.reshape(shape), requires_grad, device, "rand")
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:  # fmt: skip
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Standard normal: PyTorch's values after the same ``manual_seed``."""
     dt = _random_float("randn", dtype)
-    shape = _size(size)
+    shape = _sizes(sizes, size, "randn")
     gen = _random.generator_or_default(generator)
     values = _rk.normal(gen, builtins.int(np.prod(shape, dtype=np.int64)), dt, 0.0, 1.0)
     return _finish(values.reshape(shape), requires_grad, device, "randn")

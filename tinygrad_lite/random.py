@@ -10,13 +10,16 @@ recurrence and tempering), seeded with ``init_genrand(seed mod 2**32)`` as PyTor
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "Generator", "manual_seed", "seed", "initial_seed", "default_generator", "get_rng_state",
-    "set_rng_state",
+    "set_rng_state", "fork_rng", "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
 ]  # fmt: skip
 
 DEFAULT_SEED = 67280421310721  # PyTorch's default_generator.initial_seed()
@@ -42,12 +45,12 @@ class Generator:
     def manual_seed(self, seed: int) -> Generator:
         """Reset to a fixed seed; returns self (as PyTorch). Negative seeds wrap mod 2**64."""
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
         seed = int(seed)
         if not -(2**63) <= seed < 2**64:
-            raise RuntimeError(
-                f"manual_seed: seed must be within the range [-0x8000_0000_0000_0000, "
-                f"0xffff_ffff_ffff_ffff], got {seed}"
+            raise ValueError(
+                f"Overflow when unpacking long long: manual_seed needs a seed in "
+                f"[-2**63, 2**64), got {seed}"
             )
         self._seed = seed % 2**64
         self._mt = np.random.MT19937(0)
@@ -114,8 +117,9 @@ default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator (all random functions that get no ``generator=``)."""
-    return default_generator.manual_seed(seed)
+    """Seed the default generator (all random functions that get no ``generator=``);
+    ``seed`` goes through ``int()`` first, as PyTorch (so ``1.5`` and ``"3"`` work)."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:
@@ -136,6 +140,42 @@ def get_rng_state() -> Any:
 def set_rng_state(new_state: Any) -> None:
     """Restore the default generator's state from ``get_rng_state``."""
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(
+    devices: Any = None,
+    enabled: bool = True,
+    _caller: str = "fork_rng",
+    _devices_kw: str = "devices",
+    device_type: str = "cpu",
+) -> Iterator[None]:
+    """Run a block with the default generator's state saved and restored afterwards (what
+    the block draws does not change the numbers drawn after it)."""
+    if not enabled:
+        yield
+        return
+    state = default_generator.get_state()
+    try:
+        yield
+    finally:
+        default_generator.set_state(state)
+
+
+_DETERMINISTIC = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """Accepted for PyTorch scripts; every tinygrad_lite op is deterministic already."""
+    _DETERMINISTIC.update(mode=bool(mode), warn_only=bool(warn_only))
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    return _DETERMINISTIC["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    return _DETERMINISTIC["warn_only"]
 
 
 def generator_or_default(generator: Generator | None) -> Generator:

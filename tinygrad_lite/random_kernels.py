@@ -48,6 +48,8 @@ def uniform(gen: Generator, n: int, dtype: np.dtype, low: float, high: float) ->
     dt = np.dtype(dtype)
     lo, hi = dt.type(low), dt.type(high)
     x = unit_uniform(gen, n, dt)
+    if lo == 0 and hi == 1:  # x * 1 + 0 is exact: no rounding to reproduce
+        return x
     if dt == np.float64:
         return fma64(x, hi - lo, lo)
     return fma32(x, hi - lo, lo)
@@ -145,18 +147,30 @@ def _normal_scalar(gen: Generator, n: int, mean: float, std: float) -> np.ndarra
     return out
 
 
+_LOW29 = np.uint64(0x1FFFFFFF)
+_MID29 = np.uint64(0x10000000)
+
+
 def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     """float32 ``a*b + c`` rounded once (a fused multiply-add). The float64 product is
     exact, so only a float64 sum that lands exactly on a float32 rounding midpoint (or in
     float32's subnormal range) can round twice; those few are rounded to odd first."""
-    p = np.multiply(a, b, dtype=np.float64)
-    s = np.add(p, c, dtype=np.float64)
+    s = np.multiply(a, b, dtype=np.float64)
+    s += c
     out = s.astype(np.float32)
-    bits = s.view(np.uint64) & np.uint64(0x1FFFFFFF)
-    risky = np.flatnonzero((bits == np.uint64(0x10000000)) | (np.abs(s) < 2.0**-125))
+    low = s.reshape(-1).view(np.uint32)[0::2] if s.dtype.byteorder in "=<" else None
+    if low is not None:  # the low word of each double (little-endian): the tie test on it
+        risky = np.flatnonzero((low & np.uint32(0x1FFFFFFF)) == np.uint32(0x10000000))
+    else:
+        risky = np.flatnonzero((s.reshape(-1).view(np.uint64) & _LOW29) == _MID29)
+    tiny = np.abs(out) < np.float32(2.0**-125)  # float32 subnormal range: round exactly too
+    if tiny.any():
+        risky = np.union1d(risky, np.flatnonzero(tiny))
     if risky.size:
-        pr = np.broadcast_to(p, s.shape).reshape(-1)[risky]
-        cr = np.broadcast_to(np.asarray(c, np.float64), s.shape).reshape(-1)[risky]
+        shape = s.shape
+        pick = [np.broadcast_to(np.asarray(v, np.float64), shape).reshape(-1)[risky]
+                for v in (a, b, c)]  # fmt: skip
+        pr, cr = pick[0] * pick[1], pick[2]
         sr = pr + cr
         bp = sr - cr
         err = (pr - bp) + (cr - (sr - bp))  # pr + cr == sr + err exactly (TwoSum)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from .. import random_kernels as _rk
 from .. import sampling
 from ..autograd.function import bump_version
 from ..autograd.grad_mode import no_grad
@@ -88,14 +89,52 @@ def trunc_normal_(
     b: float = 2.0,
     generator: Any = None,
 ) -> Tensor:
-    """Fill from N(mean, std²) restricted to [a, b] (draws outside are redrawn)."""
-    rng = _random.rng(generator)
-    values = rng.normal(mean, std, size=tensor.shape)
-    outside = (values < a) | (values > b)
-    while outside.any():
-        values[outside] = rng.normal(mean, std, size=int(outside.sum()))
-        outside = (values < a) | (values > b)
-    return _fill(tensor, values)
+    """Fill from N(mean, std²) truncated to [a, b], by PyTorch's rejection sampling (so the
+    values and every later draw are PyTorch's): if [a, b] holds more than 30% of the mass,
+    normal draws with the ones outside redrawn (a full fresh draw per round); otherwise
+    uniform candidates on [a, b], each accepted with probability exp(-z²/2) / peak."""
+
+    def cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution "
+            "of values may be incorrect.",
+            stacklevel=2,
+        )
+    if tensor.numel() == 0:
+        return tensor
+    gen = _random.generator_or_default(generator)
+    arr = tensor._array
+    dt, n, contiguous = arr.dtype, arr.size, arr.flags.c_contiguous
+    if dt not in (np.float32, np.float64):
+        raise NotImplementedError(f"trunc_normal_: float32 or float64 tensors only, got {dt}")
+    if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+        lo, hi = dt.type(a), dt.type(b)
+        result = _rk.normal(gen, n, dt, mean, std, contiguous)
+        while True:
+            outside = (result < lo) | (result > hi)
+            if not outside.any():
+                break
+            result = np.where(outside, _rk.normal(gen, n, dt, mean, std, contiguous), result)
+    else:
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+        def log_ratio(x: np.ndarray) -> np.ndarray:
+            z = (x - dt.type(mean)) / dt.type(std)
+            return z * z * dt.type(-0.5) - dt.type(log_peak)
+
+        result = _rk.uniform(gen, n, dt, a, b)
+        pending = np.log(_rk.uniform(gen, n, dt, 0.0, 1.0)) > log_ratio(result)
+        while pending.any():
+            candidates = _rk.uniform(gen, n, dt, a, b)
+            result = np.where(pending, candidates, result)
+            accept = np.log(_rk.uniform(gen, n, dt, 0.0, 1.0)) > log_ratio(candidates)
+            pending = np.where(pending, accept, pending)
+    with no_grad():
+        return sampling._write_values(tensor, result, "trunc_normal_")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
