@@ -10,7 +10,7 @@ from benchmarks import conv
 
 @pytest.mark.parametrize("workload", list(conv.SIZES))
 def test_every_peer_follows_hand_numpy(workload):
-    want = conv.make_step("numpy_hand", workload, 4)
+    want = conv.make_step("numpy_hand", workload, 2)
     expected = [want() for _ in range(3)]
     assert expected[2] < expected[0]  # the steps train
     peers = ["ours"]
@@ -21,7 +21,7 @@ def test_every_peer_follows_hand_numpy(workload):
     except ImportError:
         pass
     for peer in peers:
-        step = conv.make_step(peer, workload, 4)
+        step = conv.make_step(peer, workload, 2)
         assert [step() for _ in range(3)] == pytest.approx(expected, rel=1e-4), peer
 
 
