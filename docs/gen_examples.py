@@ -1,6 +1,7 @@
 """Render the examples into docs/examples/: one page per script with its code and real output.
 
 Run from the repository root after changing an example:  python docs/gen_examples.py
+(or ``python docs/gen_examples.py 08`` for the examples whose names start with 08).
 
 Each example runs as a subprocess in docs/examples/ with ``--out images``, so the pictures
 it writes land in docs/examples/images/ (linked from the page); the output shown says
@@ -50,10 +51,14 @@ def page(script: Path, output: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
+    """Regenerate every example's page, or only those whose file name starts with one of
+    ``names`` (``python docs/gen_examples.py 08``)."""
     (PAGES / "images").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "MPLBACKEND": "Agg", "EXAMPLE_BACKEND": "tinygrad_lite"}
     for script in sorted(EXAMPLES.glob("[0-9][0-9]_*.py")):
+        if names and not any(script.name.startswith(n) for n in names):
+            continue
         print(f"running {script.name}")
         proc = subprocess.run(
             [sys.executable, str(script), "--out", "images"],
@@ -65,4 +70,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,4 +1,5 @@
-"""The convolution and pooling primitives: im2col on NumPy's strided views + one BLAS matmul.
+"""The convolution, pooling and batch-norm primitives: im2col on NumPy's strided views + one
+BLAS matmul.
 
 Three bilinear ops form a closed family, so every gradient of every order is one of them:
 
@@ -70,37 +71,67 @@ def im2col(x: np.ndarray, k: tuple, spec: tuple) -> np.ndarray:
     return v.reshape(n, c * kh * kw, oh * ow)  # (reshaping the strided view copies once)
 
 
-def col2im(cols: np.ndarray, hw: tuple, k: tuple, spec: tuple) -> np.ndarray:
-    """The adjoint of ``im2col``: columns (N, C·kh·kw, L) summed back into (N, C, H, W)."""
-    (sh, sw), (pt, pb, pl, pr), (dh, dw), _ = spec
-    (kh, kw), (h, w) = k, hw
-    n = cols.shape[0]
-    c = cols.shape[1] // (kh * kw)
-    oh, ow = out_size(h, kh, sh, pt, pb, dh), out_size(w, kw, sw, pl, pr, dw)
-    dc = cols.reshape(n, c, kh, kw, oh, ow)
-    gp = np.zeros((n, c, h + pt + pb, w + pl + pr), dtype=cols.dtype)
+def _add_windows(gp: np.ndarray, cols: np.ndarray, k: tuple, spec: tuple, out: tuple) -> None:
+    """gp (N, C, Hp, Wp) padded += the columns (N, C·kh·kw, OH·OW) summed into their windows."""
+    (sh, sw), _, (dh, dw), _ = spec
+    (kh, kw), (oh, ow) = k, out
+    dc = cols.reshape(cols.shape[0], -1, kh, kw, oh, ow)
     for i in range(kh):
         rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
         for j in range(kw):
             gp[:, :, rows, j * dw : j * dw + sw * (ow - 1) + 1 : sw] += dc[:, :, i, j]
-    if pt or pb or pl or pr:
-        return gp[:, :, pt : pt + h, pl : pl + w].copy()
+
+
+def _unpad(gp: np.ndarray, pads: tuple, hw: tuple) -> np.ndarray:
+    pt, _, pl, _ = pads
+    if any(pads):
+        return gp[:, :, pt : pt + hw[0], pl : pl + hw[1]].copy()
     return gp
+
+
+def _out_hw(hw: tuple, k: tuple, spec: tuple) -> tuple:
+    (sh, sw), (pt, pb, pl, pr), (dh, dw), _ = spec
+    return out_size(hw[0], k[0], sh, pt, pb, dh), out_size(hw[1], k[1], sw, pl, pr, dw)
+
+
+def col2im(cols: np.ndarray, hw: tuple, k: tuple, spec: tuple) -> np.ndarray:
+    """The adjoint of ``im2col``: columns (N, C·kh·kw, L) summed back into (N, C, H, W)."""
+    pads = spec[1]
+    n, c = cols.shape[0], cols.shape[1] // (k[0] * k[1])
+    gp = np.zeros((n, c, hw[0] + pads[0] + pads[1], hw[1] + pads[2] + pads[3]), cols.dtype)
+    _add_windows(gp, cols, k, spec, _out_hw(hw, k, spec))
+    return _unpad(gp, pads, hw)
+
+
+_CHUNK_BYTES = 1 << 20  # the columns of at most this many bytes exist at once (or one item)
+
+
+def _chunks(n: int, item_bytes: int) -> list:
+    """Slices of the batch whose columns take about ``_CHUNK_BYTES`` (at least one item
+    each): memory stays a small multiple of the activations, the matmuls stay large."""
+    step = max(1, _CHUNK_BYTES // max(item_bytes, 1))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+
+
+def _cols_bytes(x: np.ndarray, k: tuple, out: tuple) -> int:
+    return x.shape[1] * k[0] * k[1] * out[0] * out[1] * x.itemsize
 
 
 def conv_arrays(x: np.ndarray, w: np.ndarray, b: Any, spec: tuple) -> np.ndarray:
     """conv2d on arrays: x (N, C, H, W), w (O, C/G, kh, kw), b (O,) or None -> (N, O, OH, OW)."""
-    stride, (pt, pb, pl, pr), dilation, groups = spec
+    groups = spec[3]
     n, o = x.shape[0], w.shape[0]
     k = w.shape[2:]
-    oh = out_size(x.shape[2], k[0], stride[0], pt, pb, dilation[0])
-    ow = out_size(x.shape[3], k[1], stride[1], pl, pr, dilation[1])
-    cols = im2col(x, k, spec)  # (N, C·K, L)
-    if groups == 1:
-        out = w.reshape(o, -1) @ cols  # one BLAS call per item: (O, CK) @ (CK, L)
-    else:
-        cols = cols.reshape(n, groups, -1, oh * ow)
-        out = (w.reshape(groups, o // groups, -1) @ cols).reshape(n, o, oh * ow)
+    oh, ow = _out_hw(x.shape[2:], k, spec)
+    out = np.empty((n, o, oh * ow), dtype=np.result_type(x, w))
+    w2 = w.reshape(o, -1) if groups == 1 else w.reshape(groups, o // groups, -1)
+    for part in _chunks(n, _cols_bytes(x, k, (oh, ow))):
+        cols = im2col(x[part], k, spec)  # (n', C·K, L)
+        if groups == 1:
+            np.matmul(w2, cols, out=out[part])  # one BLAS call per item: (O, CK) @ (CK, L)
+        else:
+            cols = cols.reshape(cols.shape[0], groups, -1, oh * ow)
+            out[part] = (w2 @ cols).reshape(cols.shape[0], o, oh * ow)
     if b is not None:
         out += b.reshape(o, 1)
     return out.reshape(n, o, oh, ow)
@@ -108,30 +139,42 @@ def conv_arrays(x: np.ndarray, w: np.ndarray, b: Any, spec: tuple) -> np.ndarray
 
 def conv_input_arrays(g: np.ndarray, w: np.ndarray, hw: tuple, spec: tuple) -> np.ndarray:
     """The VJP of conv2d in x: g (N, O, OH, OW), w (O, C/G, kh, kw) -> (N, C, H, W)."""
-    groups = spec[3]
+    groups, pads = spec[3], spec[1]
     n, o, oh, ow = g.shape
+    k = w.shape[2:]
+    c = w.shape[1] * groups
     g3 = g.reshape(n, o, oh * ow)
-    if groups == 1:
-        cols = w.reshape(o, -1).T @ g3  # (CK, O) @ (O, L) per item
-    else:
-        w3 = w.reshape(groups, o // groups, -1)
-        cols = (w3.transpose(0, 2, 1) @ g3.reshape(n, groups, o // groups, -1)).reshape(
-            n, -1, oh * ow
-        )
-    return col2im(cols, hw, w.shape[2:], spec)
+    gp = np.zeros((n, c, hw[0] + pads[0] + pads[1], hw[1] + pads[2] + pads[3]),
+                  np.result_type(g, w))  # fmt: skip
+    wt = (
+        w.reshape(o, -1).T if groups == 1 else w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+    )
+    for part in _chunks(n, c * k[0] * k[1] * oh * ow * g.itemsize):
+        if groups == 1:
+            cols = wt @ g3[part]  # (CK, O) @ (O, L) per item
+        else:
+            gi = g3[part].reshape(-1, groups, o // groups, oh * ow)
+            cols = (wt @ gi).reshape(gi.shape[0], -1, oh * ow)
+        _add_windows(gp[part], cols, k, spec, (oh, ow))
+    return _unpad(gp, pads, hw)
 
 
 def conv_weight_arrays(x: np.ndarray, g: np.ndarray, k: tuple, spec: tuple) -> np.ndarray:
     """The VJP of conv2d in w: x (N, C, H, W), g (N, O, OH, OW) -> (O, C/G, kh, kw)."""
     groups = spec[3]
     n, o, oh, ow = g.shape
-    cols = im2col(x, k, spec)  # recomputed: cheaper in memory than keeping it from forward
-    if groups == 1:
-        gw = np.add.reduce(g.reshape(n, o, -1) @ cols.transpose(0, 2, 1), 0)
-    else:
-        cols = cols.reshape(n, groups, -1, oh * ow)
-        g4 = g.reshape(n, groups, o // groups, -1)
-        gw = np.add.reduce(g4 @ cols.transpose(0, 1, 3, 2), 0)
+    g3 = g.reshape(n, o, oh * ow)
+    gw = None
+    # the columns are recomputed (chunk by chunk): far less memory than keeping them
+    for part in _chunks(n, _cols_bytes(x, k, (oh, ow))):
+        cols = im2col(x[part], k, spec)
+        if groups == 1:
+            term = np.add.reduce(g3[part] @ cols.transpose(0, 2, 1), 0)
+        else:
+            cols = cols.reshape(cols.shape[0], groups, -1, oh * ow)
+            gi = g3[part].reshape(-1, groups, o // groups, oh * ow)
+            term = np.add.reduce(gi @ cols.transpose(0, 1, 3, 2), 0)
+        gw = term if gw is None else gw + term
     return gw.reshape(o, -1, *k)
 
 
@@ -327,8 +370,62 @@ class PlaneScatter(Primitive):
         return gather_any(gg, ctx.idx, ctx.unique), None, None, None
 
 
+# ---------------------------------------------------------------------------------------
+# batch normalization with the batch's statistics
+# ---------------------------------------------------------------------------------------
+
+
+class BatchNorm(Primitive):
+    """f(x, w, b) = (x - mean) / sqrt(var + eps) · w + b, mean and biased var of each
+    channel (dim 1) over all other dims  (``F.batch_norm`` in training)
+
+    One node instead of about ten (speed); backward saves only x and w and recomputes the
+    statistics with operators, so it runs on Tensors too (gradients of any order).
+    ``stats`` (a dict) receives the batch's mean and biased variance per channel, for the
+    running statistics.
+    """
+
+    @staticmethod
+    def forward(ctx: Ctx, x, w, b, eps, stats):
+        dims = (0,) + tuple(range(2, x.ndim))
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        m = x.size // x.shape[1]
+        mean = np.add.reduce(x, axis=dims, keepdims=True) / x.dtype.type(m)
+        xc = x - mean
+        var = np.add.reduce(xc * xc, axis=dims, keepdims=True) / x.dtype.type(m)
+        scale = 1.0 / np.sqrt(var + x.dtype.type(eps))
+        if w is not None:
+            scale = scale * w.reshape(shape)
+        xc *= scale  # (xc is ours: scaled in place)
+        if b is not None:
+            xc += b.reshape(shape)
+        stats["mean"], stats["var"] = mean.reshape(-1), var.reshape(-1)
+        ctx.saved = (x, w)
+        ctx.eps, ctx.dims, ctx.cshape, ctx.m = eps, dims, shape, m
+        return xc
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        x, w = ctx.saved
+        px, pw, pb = ctx.parents[:3]
+        dims, shape, m = ctx.dims, ctx.cshape, ctx.m
+        xc = x - x.sum(axis=dims, keepdims=True) / m
+        rstd = (((xc * xc).sum(axis=dims, keepdims=True) / m) + ctx.eps) ** -0.5
+        xhat = xc * rstd
+        # w is one number per channel: Σ g·w = w·Σ g and Σ g·w·x̂ = w·Σ g·x̂ (fewer passes)
+        sum_g = g.sum(axis=dims, keepdims=True)
+        sum_gx = (g * xhat).sum(axis=dims, keepdims=True)
+        gw = None if pw is None else sum_gx.reshape((-1,))
+        gb = None if pb is None else sum_g.reshape((-1,))
+        gx = None
+        if px is not None:
+            scale = rstd if w is None else rstd * w.reshape(shape)
+            gx = (g - sum_g / m - xhat * (sum_gx / m)) * scale
+        return gx, gw, gb, None, None
+
+
 CONV_PRIMITIVES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Conv2d, ConvInput, ConvWeight, Im2Col, Col2Im, PlaneGather, PlaneScatter)
+    for cls in (Conv2d, ConvInput, ConvWeight, Im2Col, Col2Im, PlaneGather, PlaneScatter, BatchNorm)
 }
 """The primitives of this file by name (merged into ``primitives.PRIMITIVES``)."""

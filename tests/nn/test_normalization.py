@@ -39,6 +39,7 @@ def train_steps(torch, ours, theirs, shape, steps=4, atol=1e-10):
 
 BN = [
     dict(),
+    dict(bias=False),
     dict(momentum=0.3, affine=False),
     dict(momentum=None),
     dict(track_running_stats=False),
@@ -54,9 +55,11 @@ def test_batch_norm_matches_torch(torch, kw, cls, shape):
     if ours.affine:
         with torch.no_grad():
             theirs.weight.uniform_(0.5, 1.5)
-            theirs.bias.uniform_(-1, 1)
+            if theirs.bias is not None:
+                theirs.bias.uniform_(-1, 1)
     copy_from_torch(ours, theirs)
     assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
     train_steps(torch, ours, theirs, shape)
     ours.eval()
     theirs.eval()
@@ -89,14 +92,15 @@ def test_layer_norm_matches_torch(torch, kw):
     train_steps(torch, ours, theirs, (3, 4, 5), steps=1)
 
 
-@pytest.mark.parametrize("affine", [True, False])
-def test_group_norm_matches_torch(torch, affine):
-    theirs = torch.nn.GroupNorm(2, 6, affine=affine).double()
-    ours = nn.GroupNorm(2, 6, affine=affine).double()
+@pytest.mark.parametrize("affine,bias", [(True, True), (True, False), (False, True)])
+def test_group_norm_matches_torch(torch, affine, bias):
+    theirs = torch.nn.GroupNorm(2, 6, affine=affine, bias=bias).double()
+    ours = nn.GroupNorm(2, 6, affine=affine, bias=bias).double()
     if affine:
         with torch.no_grad():
             theirs.weight.uniform_(0.5, 1.5)
-            theirs.bias.uniform_(-1, 1)
+            if bias:
+                theirs.bias.uniform_(-1, 1)
     copy_from_torch(ours, theirs)
     train_steps(torch, ours, theirs, (3, 6, 4, 5), steps=1)
 
@@ -157,3 +161,11 @@ def test_channel_dropout():
     assert ((y == 0).all(-1) | (y == 2).all(-1)).all()
     with pytest.raises(RuntimeError, match="Expected 3D or 4D input"):
         F.dropout2d(tl.ones(2, 3), 0.5)
+
+
+def test_reprs_match_torch(torch):
+    for make in ("LayerNorm(5)", "LayerNorm((4, 5), bias=False)", "LayerNorm(3, elementwise_affine=False)",
+                 "GroupNorm(2, 4)", "GroupNorm(2, 4, affine=False)", "InstanceNorm2d(3)",
+                 "InstanceNorm1d(3, affine=True, bias=False)", "LazyBatchNorm2d()",
+                 "Dropout2d(0.3)", "Dropout1d()"):  # fmt: skip
+        assert repr(eval("nn." + make)) == repr(eval("torch.nn." + make)), make

@@ -188,3 +188,11 @@ def test_pool_errors():
         F.pixel_shuffle(x, 2)
     with pytest.raises(RuntimeError, match="invalid max index"):
         F.max_unpool2d(x, tl.tensor(np.full((1, 1, 4, 4), 99)), 2)
+
+
+def test_reprs_match_torch(torch):
+    for make in ("MaxPool2d(3, 2, 1)", "MaxPool1d(2)", "AvgPool2d(3, 2, 1)", "AvgPool1d(3)",
+                 "AdaptiveAvgPool2d((2, 3))", "AdaptiveMaxPool2d(1)", "MaxUnpool2d(2)",
+                 "PixelShuffle(2)", "Upsample(scale_factor=2)",
+                 "Upsample(size=(3, 4), mode='bilinear')"):  # fmt: skip
+        assert repr(eval("nn." + make)) == repr(eval("torch.nn." + make)), make

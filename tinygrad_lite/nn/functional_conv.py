@@ -430,10 +430,13 @@ def _max_indices(xa: np.ndarray, k: tuple, s: tuple, d: tuple, pads: tuple) -> n
     oh, ow = view.shape[4:]
     flat = view.reshape(n, c, k[0] * k[1], oh, ow)  # (one copy)
     pos = np.argmax(flat, axis=2)  # the first maximum; NaN wins, as in PyTorch
-    ki, kj = np.divmod(pos, k[1])
-    rows = ki * d[0] + (np.arange(oh) * s[0] - pads[0]).reshape(oh, 1)
-    cols = kj * d[1] + np.arange(ow) * s[1] - pads[2]
-    return rows * w + cols
+    small = np.int32 if h * w < 2**31 else np.int64  # (half the memory of int64)
+    ki, kj = np.divmod(pos.astype(small, copy=False), small(k[1]))
+    rows = ki * small(d[0]) + (np.arange(oh, dtype=small) * s[0] - pads[0]).reshape(oh, 1)
+    rows *= small(w)
+    rows += kj * small(d[1])
+    rows += np.arange(ow, dtype=small) * s[1] - pads[2]
+    return rows
 
 
 def _max_pool2d(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,

@@ -15,6 +15,7 @@ from .. import ops
 from .. import random as _random
 from ..autograd.function import bump_version
 from ..primitives import Mul
+from ..primitives_conv import BatchNorm
 from ..tensor import Tensor
 
 __all__ = [
@@ -57,7 +58,6 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 f"batch_norm: {name} should contain {c} elements not {int(np.prod(t.shape))}"
             )
     shape = _channel_shape(input)
-    dims = (0,) + tuple(range(2, input.ndim))
     if training:
         count = input.numel() // c
         if count <= 1:
@@ -65,15 +65,15 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 "Expected more than 1 value per channel when training, got input size "
                 f"{list(input.shape)}"
             )
-        mean = input.mean(dims, keepdim=True)
-        xc = input - mean
-        var = (xc * xc).mean(dims, keepdim=True)
-        out = xc * (var + eps).rsqrt()
+        if input._array.dtype.kind != "f":
+            raise RuntimeError(f"batch_norm: input must be floating point, got {input.dtype}")
+        stats: dict = {}
+        out = BatchNorm.apply(input, weight, bias, eps, stats)
         if running_mean is not None:
-            _update_running(running_mean, mean._array.reshape(c), momentum)
+            _update_running(running_mean, stats["mean"], momentum)
         if running_var is not None:
-            unbiased = var._array.reshape(c) * (count / (count - 1))
-            _update_running(running_var, unbiased, momentum)
+            _update_running(running_var, stats["var"] * (count / (count - 1)), momentum)
+        return out
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: running_mean and running_var must be defined in eval "

@@ -169,10 +169,11 @@ class LazyConv2d(_LazyMixin, Conv2d):
 
 
 class _LazyBatchNorm(_LazyMixin):
-    def _lazy_init(self, affine: bool, track_running_stats: bool, dtype: Any) -> None:
+    def _lazy_init(self, affine: bool, track_running_stats: bool, dtype: Any, bias: bool) -> None:
         if affine:
             self.weight = UninitializedParameter(dtype=dtype)
-            self.bias = UninitializedParameter(dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(dtype=dtype)
         if track_running_stats:
             self._buffers["running_mean"] = UninitializedBuffer(dtype=dtype)
             self._buffers["running_var"] = UninitializedBuffer(dtype=dtype)
@@ -199,9 +200,10 @@ class LazyBatchNorm1d(_LazyBatchNorm, BatchNorm1d):
     cls_to_become = BatchNorm1d
 
     def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, device: Any = None, dtype: Any = None) -> None:  # fmt: skip
-        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype)
-        self._lazy_init(affine, track_running_stats, dtype)
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:  # fmt: skip
+        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self._lazy_init(affine, track_running_stats, dtype, bias)
 
 
 class LazyBatchNorm2d(_LazyBatchNorm, BatchNorm2d):
@@ -210,6 +212,7 @@ class LazyBatchNorm2d(_LazyBatchNorm, BatchNorm2d):
     cls_to_become = BatchNorm2d
 
     def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, device: Any = None, dtype: Any = None) -> None:  # fmt: skip
-        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype)
-        self._lazy_init(affine, track_running_stats, dtype)
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:  # fmt: skip
+        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self._lazy_init(affine, track_running_stats, dtype, bias)

@@ -21,13 +21,14 @@ __all__ = [
 
 
 class _NormBase(Module):
-    """``weight`` (ones) and ``bias`` (zeros) of shape (C,) if ``affine``; buffers
+    """``weight`` (ones) and ``bias`` (zeros, unless ``bias=False``) of shape (C,) if
+    ``affine``; buffers
     ``running_mean`` (zeros), ``running_var`` (ones) and ``num_batches_tracked`` (int64)
     if ``track_running_stats``."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
-                 dtype: Any = None) -> None:  # fmt: skip
+                 dtype: Any = None, *, bias: bool = True) -> None:  # fmt: skip
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -36,7 +37,10 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = Parameter(factories.empty(num_features, dtype=dtype, device=device))
-            self.bias = Parameter(factories.empty(num_features, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(factories.empty(num_features, dtype=dtype, device=device))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -69,14 +73,16 @@ class _NormBase(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")  # fmt: skip
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")  # fmt: skip
 
 
 class _BatchNorm(_NormBase):
@@ -119,8 +125,9 @@ class _InstanceNorm(_NormBase):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device: Any = None,
-                 dtype: Any = None) -> None:  # fmt: skip
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+                 dtype: Any = None, *, bias: bool = True) -> None:  # fmt: skip
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype,
+                         bias=bias)  # fmt: skip
 
     def forward(self, input: Tensor) -> Tensor:
         d = self._dims
@@ -188,7 +195,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")  # fmt: skip
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")  # fmt: skip
 
 
 class GroupNorm(Module):
@@ -196,7 +203,7 @@ class GroupNorm(Module):
     (ones) and ``bias`` (zeros) if ``affine``."""
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-                 device: Any = None, dtype: Any = None) -> None:  # fmt: skip
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:  # fmt: skip
         super().__init__()
         if num_channels % num_groups:
             raise ValueError("num_channels must be divisible by num_groups")
@@ -206,7 +213,10 @@ class GroupNorm(Module):
         self.affine = affine
         if affine:
             self.weight = Parameter(factories.ones(num_channels, dtype=dtype))
-            self.bias = Parameter(factories.zeros(num_channels, dtype=dtype))
+            if bias:
+                self.bias = Parameter(factories.zeros(num_channels, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -214,11 +224,13 @@ class GroupNorm(Module):
     def reset_parameters(self) -> None:
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         p = self._parameters
         return FN.group_norm(input, self.num_groups, p["weight"], p["bias"], self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")  # fmt: skip
