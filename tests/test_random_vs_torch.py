@@ -239,3 +239,18 @@ def test_generator_state_and_seeds_like_torch():
     g.set_state(state)
     tg.manual_seed(9), torch.randn(3, generator=tg)
     assert_same(tl.randn(5, generator=g), torch.randn(5, generator=tg))
+
+
+@pytest.mark.parametrize("n", [1, 17, 10_007])
+def test_random_(n):
+    def fn(lib, g):
+        return (
+            lib.empty(n, dtype=lib.int64).random_(),
+            lib.empty(n).random_(generator=g),
+            lib.empty(n, dtype=lib.float64).random_(),
+            lib.empty(n, dtype=lib.int32).random_(),
+            lib.empty(n, dtype=lib.int64).random_(3, 9),
+            lib.empty(n).random_(7),
+        )
+
+    check(fn, 3)
