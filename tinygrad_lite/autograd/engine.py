@@ -96,6 +96,7 @@ def run_backward(
         wanted = [t.grad_fn if t.grad_fn is not None else t for t in inputs]
         capture_nodes = {k for k in wanted if type(k) is Node}
     keep = STATE.keep_intermediates
+    free_values = STATE.free_values and not keep  # autograd.graph.free_values()
     anomaly = WATCHED[0] and STATE.anomaly  # (a plain read first: see grad_mode.WATCHED)
     pop, get = grads.pop, grads.get
     # Nodes that have a gradient and wait for their turn, as (-seq, node): a heap whose top
@@ -141,9 +142,8 @@ def run_backward(
             if not retain_graph:
                 if node.saved is not None:
                     node.saved = FREED
-                    node.args = None
-                if not keep:
-                    node.out = None
+                if free_values:  # (else the node keeps its value and inputs for viz)
+                    node.out = node.args = None
             # A node that gets its first gradient just now (`new`) keeps it in `new_g`, off the
             # dict and the heap: in a chain it is the next node.
             new = new_g = None

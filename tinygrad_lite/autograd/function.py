@@ -94,10 +94,10 @@ class Node:
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "saved",  # tuple of saved values: ctx.saved = (...) or save_for_backward (None if
         # nothing; FREED after backward)
-        "args",  # the op's arguments if it saved more than its output (which saved array is which)
+        "args",  # the op's arguments (which saved array is which; the constants viz shows)
         "seq",
         "shape",  # shape of the output
-        "out",  # output array (values for viz/tape printing; freed with the graph's buffers)
+        "out",  # output array (kept after backward for viz; see autograd.graph.free_values)
         "version",  # the output's version counter (None until the output has one)
         "hooks",  # hooks registered on the output tensor (non-leaf), or None
         "__dict__",  # ctx.anything = ... (created lazily, only when used)
@@ -357,9 +357,7 @@ def _apply1_for(fn: Any) -> Any:
         t.grad_fn = node
         node.out = out
         node.shape = out.shape
-        saved = node.saved
-        if saved and (len(saved) > 1 or saved[0] is not out):
-            node.args = (x,)
+        node.args = (x,)
         return t
 
     return _named(apply, fn)
@@ -420,9 +418,7 @@ def _apply2_for(fn: Any) -> Any:
         t.grad_fn = node
         node.out = out
         node.shape = out.shape
-        saved = node.saved
-        if saved and (len(saved) > 1 or saved[0] is not out):
-            node.args = (x, y)
+        node.args = (x, y)
         return t
 
     return _named(apply, fn)
@@ -449,10 +445,7 @@ def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
         return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
-    saved = node.saved
-    if saved:  # what backward needs to check the saved values for in-place changes (_source)
-        if len(saved) > 1 or saved[0] is not out:
-            node.args = args  # (saved inputs: their counters are read at backward time)
+    node.args = args  # to check saved inputs for in-place changes (_source); shown by viz
     node.version = version  # the output's counter (None: version_counter() will set it)
     if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)
         if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too

@@ -31,6 +31,7 @@ class _State(threading.local):
     inference = False
     anomaly_check_nan = True
     keep_intermediates = False
+    free_values = False  # backward also drops node.out/node.args (autograd.graph.free_values)
     watching = False  # anomaly or save_inputs is on: each op has more to record (one check)
     _anomaly = False
     _save_inputs = False

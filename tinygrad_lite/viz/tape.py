@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 
 from ..autograd import engine as _engine
-from ..autograd.function import FREED, Node
+from ..autograd.function import FREED, Node, _fix_output, _forward_with_tensors
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import keep_intermediates
 from ..tensor import Tensor
 from ._labels import fmt_array, fmt_shape, fmt_value
 from ._model import GraphModel, Step, Value, collect
+
+_new = object.__new__
 
 __all__ = ["tape", "Listing", "backward_trace", "BackwardTrace", "TraceStep", "backward",
            "FORMULAS"]  # fmt: skip
@@ -76,8 +78,8 @@ FORMULAS: dict[str, tuple[str, ...]] = {
 
 
 UNRECORDED_NOTE = (
-    "# ? = a constant input the tape did not keep; run the forward pass inside "
-    "`with viz.record():` to show it"
+    "# ? = a constant input the tape did not keep (backward ran inside "
+    "autograd.graph.free_values()); run the forward pass inside `with viz.record():` to keep it"
 )
 
 
@@ -332,17 +334,12 @@ def backward_trace(
             g = pending.pop(step.out.key, None)
             if g is None:
                 continue
-            if node.saved is FREED:
-                raise RuntimeError(
-                    f"backward_trace: the graph of {step.out.name} = {step.op}(...) was freed by "
-                    "an earlier backward(). Trace before calling backward, or call "
-                    "viz.backward(loss) (or loss.backward(retain_graph=True)) instead."
-                )
+            ctx = node if node.saved is not FREED else _replayed(step, model)
             if node.hooks:
                 g = _engine._run_hooks(node.hooks, g, False)
             ts = TraceStep(step, g)
             node.tensor_mode = False
-            grads = node.fn.vjp(node, g)
+            grads = node.fn.vjp(ctx, g)
             if type(grads) is not tuple:
                 grads = (grads,)
             for i, (parent, ig) in enumerate(zip(node.parents, grads)):
@@ -361,6 +358,49 @@ def backward_trace(
             steps.append(ts)
     trace = BackwardTrace(model, steps, seed, max_elems)
     return trace
+
+
+def _replayed(step: Step, model: GraphModel) -> Node:
+    """A stand-in ``ctx`` for a node whose saved values a plain ``backward()`` freed: its
+    forward is run again on the inputs the node kept (``node.args``), which gives the same
+    saved values as long as no input was written in place since (checked)."""
+    node = step.node
+    where = f"{step.out.name} = {step.op}(...)"
+    if model.changed:
+        names = ", ".join(v.name for v in model.changed)
+        raise RuntimeError(
+            f"backward_trace: {names} changed in place (e.g. optimizer.step()) after this graph "
+            f"was recorded, and backward() has freed what {where} saved: the trace cannot be "
+            "rebuilt. Trace (or call viz.backward(loss)) before updating the parameters, or "
+            "compute the loss again."
+        )
+    args = node.args
+    if args is None:
+        raise RuntimeError(
+            f"backward_trace: the graph of {where} was freed by an earlier backward() inside "
+            "autograd.graph.free_values(). Trace before calling backward, or call "
+            "viz.backward(loss) (or loss.backward(retain_graph=True)) instead."
+        )
+    for a in args:
+        counter = getattr(a, "_counter", None) if isinstance(a, Tensor) else None
+        if counter is not None and counter[1] > node.seq:
+            raise RuntimeError(
+                f"backward_trace: an input of {where} was changed in place after the op ran, "
+                "and backward() has freed what it saved; trace before backward() instead"
+            )
+    ctx = _new(Node)
+    ctx.fn, ctx.parents, ctx.seq, ctx.shape = node.fn, node.parents, node.seq, node.shape
+    ctx.saved = ctx.version = ctx.hooks = None
+    ctx.args = args
+    ctx.__dict__.update(node.__dict__)
+    arrays = tuple(a._array if isinstance(a, Tensor) else a for a in args)
+    if node.fn.array_mode:
+        out = node.fn.forward(ctx, *arrays)
+        ctx.out = _fix_output(ctx, out, args, node.fn.promotes)
+    else:
+        ctx.out = _forward_with_tensors(node.fn, ctx, args)
+    ctx.saved = tuple(node.out if s is ctx.out else s for s in ctx.saved or ())
+    return ctx
 
 
 def backward(output: Any, gradient: Any = None) -> None:
