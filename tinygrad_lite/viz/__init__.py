@@ -26,10 +26,12 @@ from ._labels import fmt_array
 from ._model import record
 from .frames import Frames
 from .graph import GraphvizMissingError, draw, render
+from .stepper import Iteration, Recorder, Stepper, stepper
 from .tape import BackwardTrace, Listing, backward, backward_trace, tape
 from .text import as_text, text_tree
 
 __all__ = [
     "draw", "render", "GraphvizMissingError", "as_text", "text_tree", "tape", "Listing",
     "backward_trace", "BackwardTrace", "backward", "record", "fmt_array", "Frames",
+    "stepper", "Stepper", "Recorder", "Iteration",
 ]  # fmt: skip
