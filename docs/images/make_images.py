@@ -23,12 +23,13 @@ def line_example():
     return loss, {"m": m, "b": b, "x": x, "y": y, "loss": loss}
 
 
-def line_fit(recorder, n_iter: int = 20, lr: float = 0.1) -> None:
+def line_fit(n_iter: int = 20, lr: float = 0.1) -> viz.Recorder:
     """Example 2's training loop (m*x + b towards 2x + 1), every iteration recorded."""
     m = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     b = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
     x = torch.tensor([-2.0, 3.0], dtype=torch.float64)
     y = 2 * x + 1
+    recorder = viz.Recorder(fit=(x.numpy(), y.numpy(), lambda v: m.item() * v + b.item()))
     for _ in range(n_iter):
         loss = ((m * x + b - y) ** 2).mean()
         loss.backward()
@@ -37,6 +38,7 @@ def line_fit(recorder, n_iter: int = 20, lr: float = 0.1) -> None:
             m -= lr * m.grad
             b -= lr * b.grad
         m.grad = b.grad = None
+    return recorder
 
 
 def stepper_pages() -> None:
@@ -48,8 +50,7 @@ def stepper_pages() -> None:
     folder = os.path.join(os.path.dirname(HERE), "stepper")
     page = viz.stepper(loss, names, title="loss = mean((m·x + b - y)²): step through backprop")
     path = page.save(os.path.join(folder, "line_backprop.html"))
-    rec = viz.Recorder()
-    line_fit(rec)
+    rec = line_fit()
     viz.stepper(rec, title="m·x + b learning 2x + 1: 20 iterations").save(
         os.path.join(folder, "line_fit.html")
     )

@@ -168,8 +168,8 @@ def test_browser_steps_show_the_trace_lines_and_end_with_the_grads(browser, tmp_
 def test_browser_scrubs_through_training_iterations(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    rec = viz.Recorder(every=4)
-    _fit(rec)
+    rec = viz.Recorder(every=4, fit=([-2.0, 3.0], [-3.0, 7.0], lambda v: 0.0 * v))
+    m, b = _fit(rec)
     path = tmp_path / "fit.html"
     viz.stepper(rec).save(path)
     assert _open(browser, path) == []
@@ -182,3 +182,5 @@ def test_browser_scrubs_through_training_iterations(browser, tmp_path):
     assert browser.find_element(By.ID, "head").text == f"iteration {it.step}"
     assert f"m {viz.fmt_array(it.params['m'], 4)}" in table.text.replace("\n", " ")
     assert browser.find_element(By.ID, "chain").text == f"loss = {viz.fmt_array(it.loss)}"
+    points = browser.find_elements(By.CSS_SELECTOR, "#fit circle.point")
+    assert len(points) == 2  # the two data points, with the model's line

@@ -73,6 +73,22 @@
     });
     document.getElementById("params").innerHTML = rows;
     drawCurve();
+    if (data.has_fit) drawFit(s.fit);
+  }
+
+  function drawFit(f) { // the data points and the model's curve, on fixed axes for all steps
+    var all = [], xs = f.gx;
+    steps.forEach(function (s) { all = all.concat(s.fit.gy, s.fit.ys); });
+    var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all);
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    function px(x) { return (10 + 280 * (x - x0) / ((x1 - x0) || 1)).toFixed(1); }
+    function py(y) { return (190 - 180 * (y - lo) / ((hi - lo) || 1)).toFixed(1); }
+    var line = f.gx.map(function (x, i) { return px(x) + "," + py(f.gy[i]); }).join(" ");
+    var dots = f.xs.map(function (x, i) {
+      return '<circle class="point" r="5" fill="#1c7ed6" cx="' + px(x) + '" cy="' + py(f.ys[i]) + '"/>';
+    }).join("");
+    document.getElementById("fit").innerHTML =
+      '<polyline fill="none" stroke="#f76707" stroke-width="2" points="' + line + '"/>' + dots;
   }
 
   function drawCurve() {

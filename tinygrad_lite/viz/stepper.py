@@ -220,12 +220,14 @@ class Iteration:
     """One recorded training iteration: its number, the loss, the parameters and their
     gradients (name -> array), and the text of every box of its graph (for the page)."""
 
-    __slots__ = ("step", "loss", "params", "grads", "boxes", "signature", "model", "final")
+    __slots__ = ("step", "loss", "params", "grads", "boxes", "signature", "model", "final",
+                 "fit")  # fmt: skip
 
     def __init__(self, step: int, loss: float, params: dict, grads: dict, boxes: dict,
                  signature: tuple, model: GraphModel, final: dict) -> None:  # fmt: skip
         self.step, self.loss, self.params, self.grads = step, loss, params, grads
         self.boxes, self.signature, self.model, self.final = boxes, signature, model, final
+        self.fit: dict | None = None  # data points and the model's curve (Recorder(fit=...))
 
     def __repr__(self) -> str:
         ps = ", ".join(f"{k}={fmt_array(v, 3)}" for k, v in self.params.items())
@@ -237,11 +239,17 @@ class Recorder:
     ``loss.backward()`` and before the update, ``recorder(loss, names)``; it keeps copies
     (the graph may be dropped and the parameters change afterwards)."""
 
-    def __init__(self, every: int = 1, max_elems: int = 6) -> None:
+    def __init__(self, every: int = 1, max_elems: int = 6, fit: tuple | None = None) -> None:
+        """``fit=(xs, ys, predict)`` also draws the data points and the model's curve at each
+        recorded step: ``predict(x)`` maps an array of x to the model's y (with the
+        parameters as they are when the iteration is recorded)."""
         if every < 1:
             raise ValueError(f"Recorder: every must be >= 1, got {every}")
+        if fit is not None and (len(fit) != 3 or not callable(fit[2])):
+            raise TypeError("Recorder: fit should be (xs, ys, predict) with predict(x) -> y")
         self.every = every
         self.max_elems = max_elems
+        self.fit = fit
         self.iterations: list[Iteration] = []
         self.calls = 0
 
@@ -251,7 +259,16 @@ class Recorder:
         self.calls += 1
         if step % self.every:
             return False
-        self.iterations.append(snapshot(loss, names, step, self.max_elems))
+        it = snapshot(loss, names, step, self.max_elems)
+        if self.fit is not None:
+            xs, ys, predict = self.fit
+            xs, ys = np.asarray(xs, dtype=float).ravel(), np.asarray(ys, dtype=float).ravel()
+            pad = 0.2 * (xs.max() - xs.min() or 1.0)
+            grid = np.linspace(xs.min() - pad, xs.max() + pad, 50)
+            curve = np.asarray([float(np.asarray(predict(g))) for g in grid])
+            it.fit = {"xs": xs.tolist(), "ys": ys.tolist(), "gx": grid.tolist(),
+                      "gy": curve.tolist()}  # fmt: skip
+        self.iterations.append(it)
         return True
 
     def __len__(self) -> int:
@@ -295,7 +312,13 @@ def _training_page(its: list[Iteration], *, title: str | None, rankdir: str) -> 
                 f"stepper: iteration {it.step} recorded a different graph than iteration "
                 f"{first.step}; a training page needs the same computation at every step"
             )
-    svg = _svg(first.model, first.final, 6, rankdir, True)
+
+    def text_size(it: Iteration) -> int:
+        return sum(len(t or "") for box in it.boxes.values() for t in box.values())
+
+    widest = max(its, key=text_size)  # laid out with the longest labels: the others fit
+    svg = _svg(widest.model, widest.final, 6, rankdir, True)
+    fit = [it.fit for it in its]
     steps = []
     for it in its:
         steps.append({
@@ -308,9 +331,11 @@ def _training_page(its: list[Iteration], *, title: str | None, rankdir: str) -> 
             "boxes": it.boxes, "loss": it.loss,
             "params": {k: fmt_array(v, 4) for k, v in it.params.items()},
             "pgrads": {k: fmt_array(v, 4) for k, v in it.grads.items()},
+            "fit": it.fit,
         })  # fmt: skip
     data = {"mode": "train", "title": title or f"training: {len(its)} recorded iterations",
-            "steps": steps, "nodes": {}, "values": list(first.boxes)}  # fmt: skip
+            "steps": steps, "nodes": {}, "values": list(first.boxes),
+            "has_fit": all(f is not None for f in fit)}  # fmt: skip
     return Stepper(_page(data, svg), steps)
 
 
@@ -335,6 +360,7 @@ body { font-family: Helvetica, Arial, sans-serif; margin: 12px; color: #212529; 
 .hidden { display: none; }
 .node { cursor: pointer; }
 #curve { width: 300px; height: 160px; border: 1px solid #dee2e6; }
+#fit { width: 300px; height: 200px; border: 1px solid #dee2e6; margin-top: 6px; }
 table.params { border-collapse: collapse; margin-top: 6px; }
 table.params td { border: 1px solid #dee2e6; padding: 2px 6px; font-family: monospace; }
 """
@@ -352,6 +378,11 @@ def _page(data: dict, svg: str) -> str:
     side = (
         '<div><b>loss</b><br><svg id="curve" viewBox="0 0 300 160"></svg></div>'
         '<table class="params" id="params"></table>'
+        + (
+            '<div><b>the fit</b><br><svg id="fit" viewBox="0 0 300 200"></svg></div>'
+            if data.get("has_fit")
+            else ""
+        )
         if training
         else '<div><b>node</b> (click one)</div><div id="info"></div>'
     )
