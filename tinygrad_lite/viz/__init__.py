@@ -26,6 +26,7 @@ from ._labels import fmt_array
 from ._model import record
 from .frames import Frames
 from .graph import GraphvizMissingError, draw, render
+from .live import Live
 from .stepper import Iteration, Recorder, Stepper, stepper
 from .tape import BackwardTrace, Listing, backward, backward_trace, tape
 from .text import as_text, text_tree
@@ -33,5 +34,5 @@ from .text import as_text, text_tree
 __all__ = [
     "draw", "render", "GraphvizMissingError", "as_text", "text_tree", "tape", "Listing",
     "backward_trace", "BackwardTrace", "backward", "record", "fmt_array", "Frames",
-    "stepper", "Stepper", "Recorder", "Iteration",
+    "stepper", "Stepper", "Recorder", "Iteration", "Live",
 ]  # fmt: skip
