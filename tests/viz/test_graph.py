@@ -119,7 +119,7 @@ def test_grads_appear_after_a_plain_backward_and_freed_values_get_one_caption(pa
     assert "v0\nshape (2,)" in labels  # no value, and no "(freed)" in the box
     assert not any("freed" in lab for lab in labels)
     assert src.count("values freed by backward") == 1  # said once, in the caption
-    assert "out\nshape ()\ndata 5" in labels  # the output's value is the tensor's
+    assert "out\nshape ()\ndata 5\ngrad 1" in labels  # the value is the tensor's; the seed 1
 
 
 def test_show_flags_hide_lines(line, parse):

@@ -24,6 +24,8 @@ import re
 import shutil
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ._labels import fmt_array, fmt_shape
 from ._model import GraphModel, Step, Value, collect
 
@@ -130,6 +132,9 @@ def intermediate_grads(model: GraphModel, outputs: Any, params: Any) -> dict | N
             reason = "not recomputable for a non-scalar output"
         model.notes.append(f"gradients of intermediate results {reason}; "
                            "viz.backward(loss) keeps them")  # fmt: skip
+        out = model.outputs[0]
+        if out.kind == "op" and out.key not in grads and out.shape == ():
+            grads[out.key] = np.ones((), dtype=float)  # the seed: d out / d out = 1
         return grads
     for v in model.values.values():
         if v.kind == "op" and v.key not in grads and v.key in trace.grads:

@@ -303,9 +303,11 @@ def backward_trace(
 ) -> BackwardTrace:
     """Walk the tape of ``output`` backwards like the engine and record every adjoint.
 
-    Needs the graph's saved values (before ``backward()``, or after ``viz.backward`` /
-    ``retain_graph=True``). Does not touch any ``.grad``. ``grad_output`` defaults to 1 for
-    a scalar output."""
+    Works before ``backward()`` and after it: where a plain backward freed what a node
+    saved, the node's forward is run again on the inputs the graph kept (refused, with the
+    reason, if a parameter was written in place since or the values were freed under
+    ``autograd.graph.free_values()``). Does not touch any ``.grad``. ``grad_output``
+    defaults to 1 for a scalar output."""
     model = collect(output, params)
     if not model.steps:
         raise ValueError("backward_trace: the output was not computed by any recorded op "
