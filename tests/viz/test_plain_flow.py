@@ -65,7 +65,8 @@ def test_one_naming_across_draw_as_text_tape_and_backward_trace(parse):
 def test_as_text_and_tape_after_plain_backward():
     loss, names = plain_line()
     text = viz.as_text(loss, names)
-    assert "v2 = sub(v1, y)   shape (2,)   data [3, -7]" in text
+    assert "v2 = sub(v1, y)   shape (2,)   data [3, -7]   grad [3, -7]" in text
+    assert "#" not in text  # no note: everything is available
     assert "y  data   shape (2,)   data [-3, 7]" in text
     assert "m  param   shape ()   data 0   grad -27" in text
     tape = viz.tape(loss, names)
@@ -153,3 +154,19 @@ def test_auto_layout_is_at_most_about_3_to_1_and_titles_are_not_crossed():
                 px, py = pts[i] * (1 - t) + pts[i + 1] * t
                 for x0, y0, x1, y1 in titles.values():
                     assert not (x0 < px < x1 and y0 < py < y1), (parts[1], parts[2])
+
+
+def test_text_and_tape_say_once_what_is_missing():
+    from tinygrad_lite.autograd.graph import free_values
+
+    m = torch.tensor(1.0, requires_grad=True)
+    x = torch.tensor([1.0, 2.0])
+    with free_values():
+        loss = (m * x).exp().sum()
+        loss.backward()
+    text = viz.as_text(loss, {"m": m, "x": x})
+    assert text.count("# values freed by backward") == 1
+    # d/dm Σ exp(m x) = Σ x exp(m x) = e + 2e² at m = 1: the leaf's .grad is still shown
+    assert "m  param   shape ()   data 1   grad 17.5" in text
+    tape = viz.tape(loss, {"m": m, "x": x})
+    assert tape.count("values freed by backward") == 1

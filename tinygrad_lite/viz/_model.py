@@ -127,9 +127,10 @@ class GraphModel:
 
 
 def record() -> save_inputs:
-    """Inside this block every recorded op also keeps its arguments (``node.inputs``), so
-    drawings and tapes can show constant inputs (data tensors) by value and name. Teaching
-    only: the constants stay alive as long as the graph."""
+    """Inside this block every recorded op also keeps its arguments (``node.inputs``), which
+    survive even a backward run inside ``autograd.graph.free_values()``, so drawings and tapes
+    can still show constant inputs (data tensors) by value and name. (Without
+    ``free_values`` nodes keep their arguments anyway: this is not needed.)"""
     return save_inputs()
 
 

@@ -119,6 +119,7 @@ def tape(output: Any, params: Any = None, *, max_elems: int = 6) -> Listing:
         lines.append(f"{a:<{w0}}   {b:<{w1}}   {c}".rstrip())
     if any(a is None for step in model.steps for a in step.args):
         lines.append(UNRECORDED_NOTE)
+    lines.extend(f"# {n}" for n in model.notes if not n.startswith("? ="))  # (said above)
     return Listing("\n".join(lines))
 
 
