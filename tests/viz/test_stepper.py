@@ -37,6 +37,10 @@ def test_page_is_self_contained_and_its_steps_follow_the_trace(tmp_path):
     backward = [s["text"] for s in page.steps if s["head"].startswith("backward ")]
     assert backward == ["\n".join(rows) for rows in trace.lines()]
     assert page.steps[-1]["text"] == "grad m = -27\ngrad b = -4"
+    # the chain rule with its numbers: r = [3, -7] reaches m through x = [-2, 3]
+    details = [s["detail"] for s in page.steps if s["head"].startswith("backward ")]
+    assert details[-1].startswith("grad m += [3, -7] * [-2, 3] = -27 (summed to shape ())")
+    assert "grad b += [3, -7] = -4 (summed to shape ())\n" in details[-2]
     text = page.html
     assert "<svg" in text and "<script>" in text
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)  # nothing to fetch

@@ -125,6 +125,27 @@ def _local(model: GraphModel, v: Value) -> str:
     return "; ".join(rows) if rows else f"no input of {step.op} needs a gradient ({inputs})"
 
 
+def _with_numbers(ts: Any, fmt: Any) -> list[str]:
+    """Each contribution of a backward step with the numbers put in the formula:
+    ``grad m += [3, -7] * [-2, 3] = -27 (summed to shape ())``."""
+    step = ts.step
+    table = FORMULAS.get(step.node.fn.__name__) if step.node.fn.array_mode else None
+    if table is None:
+        return []
+    rows = []
+    for target, pos, contrib, _total, _first in ts.adds:
+        if pos >= len(table):
+            return []
+        if any(isinstance(a, Value) and a.data is None for a in step.args):
+            return []
+        text = _fill(table[pos], step, fmt(ts.grad_out), lambda v: fmt(v.data))
+        row = f"grad {target.name} += {text} = {fmt(contrib)}"
+        if np.shape(contrib) != np.shape(ts.grad_out) and "expand" not in table[pos]:
+            row += f" (summed to shape {fmt_shape(np.shape(contrib))})"
+        rows.append(row)
+    return rows
+
+
 def _backprop_page(loss: Any, names: Any, *, max_elems: int, title: str | None,
                    rankdir: str) -> Stepper:  # fmt: skip
     trace = backward_trace(loss, names, max_elems=max_elems)
@@ -191,11 +212,16 @@ def _backprop_page(loss: Any, names: Any, *, max_elems: int, title: str | None,
             terms.setdefault(target.key, []).append(contrib)
         args = [a for a in ts.step.args if isinstance(a, Value) and a.data is not None]
         numbers = [f"grad {ts.step.out.name} = {fmt(ts.grad_out)}"]
-        numbers += [f"{a.name} = {fmt(a.data)}" for a in args if a.kind != "op" or True]
+        numbers += [f"{a.name} = {fmt(a.data)}" for a in args]
+        filled = _with_numbers(ts, fmt)
+        if filled:
+            numbers = ["\n".join(filled) + "\n(with " + ", ".join(numbers) + ")"]
+        else:
+            numbers = ["with " + ", ".join(numbers)]
         focus = [op_id[ts.step.out.key], ids[ts.step.out.key]]
         focus += [ids[t.key] for t, *_ in ts.adds]
         steps.append({"phase": "backward", "head": f"backward {k}/{len(trace.steps)}",
-                      "text": "\n".join(rows), "detail": "with " + ", ".join(numbers),
+                      "text": "\n".join(rows), "detail": numbers[0],
                       "focus": focus, "data": list(visible), "grads": grad_texts()})  # fmt: skip
     leaves = [v for v in model.values.values() if v.kind in ("param", "leaf")]
     done = {ids[v.key]: f"grad {fmt(final[v.key])}" for v in leaves if final.get(v.key) is not None}
@@ -348,7 +374,8 @@ body { font-family: Helvetica, Arial, sans-serif; margin: 12px; color: #212529; 
 #head { font-weight: bold; min-width: 9em; }
 #chain { font: 15px/1.4 Menlo, Consolas, monospace; background: #fff9db; padding: 6px 10px;
          margin: 0 0 4px 0; min-height: 1.4em; white-space: pre-wrap; }
-#detail { font: 13px Menlo, Consolas, monospace; color: #495057; min-height: 1.2em; }
+#detail { font: 13px Menlo, Consolas, monospace; color: #495057; min-height: 1.2em;
+          white-space: pre-wrap; margin-bottom: 4px; }
 #main { display: flex; gap: 12px; align-items: flex-start; }
 #graph { flex: 1 1 auto; overflow: auto; max-height: 80vh; border: 1px solid #dee2e6; }
 #graph svg { max-width: 100%; height: auto; }
