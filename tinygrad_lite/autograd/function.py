@@ -357,7 +357,9 @@ def _apply1_for(fn: Any) -> Any:
         t.grad_fn = node
         node.out = out
         node.shape = out.shape
-        node.args = (x,)
+        saved = node.saved
+        if saved and (len(saved) > 1 or saved[0] is not out):
+            node.args = (x,)
         return t
 
     return _named(apply, fn)
@@ -445,7 +447,9 @@ def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
         return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
-    node.args = args  # to check saved inputs for in-place changes (_source); shown by viz
+    saved = node.saved  # args: to check saved inputs for in-place changes (_source), and
+    if len(args) > 1 or saved and (len(saved) > 1 or saved[0] is not out):  # viz shows them
+        node.args = args
     node.version = version  # the output's counter (None: version_counter() will set it)
     if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)
         if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too

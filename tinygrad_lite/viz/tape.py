@@ -378,6 +378,12 @@ def _replayed(step: Step, model: GraphModel) -> Node:
             "compute the loss again."
         )
     args = node.args
+    if args is None and len(node.parents) == 1 and node.parents[0] is not None:
+        parent = node.parents[0]  # one input, not kept: it is the parent's value (or the leaf)
+        if type(parent) is not Node:
+            args = (parent,)
+        elif parent.out is not None:
+            args = (Tensor._make(parent.out, None, False),)
     if args is None:
         raise RuntimeError(
             f"backward_trace: the graph of {where} was freed by an earlier backward() inside "
