@@ -94,7 +94,8 @@ class Node:
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "saved",  # tuple of saved values: ctx.saved = (...) or save_for_backward (None if
         # nothing; FREED after backward)
-        "args",  # the op's arguments (which saved array is which; the constants viz shows)
+        "args",  # the op's arguments if one is a constant or was saved (viz shows constants;
+        # _source tells which saved array is which)
         "seq",
         "shape",  # shape of the output
         "out",  # output array (kept after backward for viz; see autograd.graph.free_values)
@@ -420,7 +421,9 @@ def _apply2_for(fn: Any) -> Any:
         t.grad_fn = node
         node.out = out
         node.shape = out.shape
-        node.args = (x, y)
+        saved = node.saved  # (a constant input: kept for viz; saved inputs: for _source)
+        if px is None or py is None or saved and (len(saved) > 1 or saved[0] is not out):
+            node.args = (x, y)
         return t
 
     return _named(apply, fn)
@@ -447,8 +450,14 @@ def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
         return _make(out, None, False, version)
     node.out = out
     node.shape = out.shape
-    saved = node.saved  # args: to check saved inputs for in-place changes (_source), and
-    if len(args) > 1 or saved and (len(saved) > 1 or saved[0] is not out):  # viz shows them
+    saved = node.saved  # args: constant inputs (shown by viz) and saved inputs (for _source)
+    keep = saved and (len(saved) > 1 or saved[0] is not out)
+    if not keep:
+        for p in node.parents:
+            if p is None:  # (an identity test: `None in parents` would compare Tensors)
+                keep = True
+                break
+    if keep:
         node.args = args
     node.version = version  # the output's counter (None: version_counter() will set it)
     if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)
