@@ -22,7 +22,7 @@ import numpy as np
 
 from . import function as _function
 from .function import FREED, Node, last_write
-from .grad_mode import STATE, WATCHED, switch_grad_mode
+from .grad_mode import FREEING, STATE, WATCHED, switch_grad_mode
 
 __all__ = ["tape", "run_backward", "sum_to"]
 
@@ -96,7 +96,7 @@ def run_backward(
         wanted = [t.grad_fn if t.grad_fn is not None else t for t in inputs]
         capture_nodes = {k for k in wanted if type(k) is Node}
     keep = STATE.keep_intermediates
-    free_values = STATE.free_values and not keep  # autograd.graph.free_values()
+    free_values = FREEING[0] and STATE.free_values and not keep  # graph.free_values()
     anomaly = WATCHED[0] and STATE.anomaly  # (a plain read first: see grad_mode.WATCHED)
     pop, get = grads.pop, grads.get
     # Nodes that have a gradient and wait for their turn, as (-seq, node): a heap whose top

@@ -451,13 +451,9 @@ def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     node.out = out
     node.shape = out.shape
     saved = node.saved  # args: constant inputs (shown by viz) and saved inputs (for _source)
-    keep = saved and (len(saved) > 1 or saved[0] is not out)
-    if not keep:
-        for p in node.parents:
-            if p is None:  # (an identity test: `None in parents` would compare Tensors)
-                keep = True
-                break
-    if keep:
+    p = node.parents  # (identity tests: `None in p` would compare Tensors elementwise)
+    if (saved and (len(saved) > 1 or saved[0] is not out) or p[0] is None or p[-1] is None
+            or len(p) > 2 and any(q is None for q in p)):  # fmt: skip
         node.args = args
     node.version = version  # the output's counter (None: version_counter() will set it)
     if WATCHED[0] and STATE.watching:  # (the plain read first: see WATCHED)

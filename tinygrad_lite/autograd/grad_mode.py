@@ -78,6 +78,7 @@ class _State(threading.local):
 # has not either.
 GRAD_OFF: list = []
 WATCHED = [0]
+FREEING = [0]  # threads inside autograd.graph.free_values() (backward reads this plain list)
 _lock = threading.Lock()  # (guards WATCHED)
 
 STATE = _State()
