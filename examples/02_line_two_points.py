@@ -133,7 +133,7 @@ L = tape_loss(m_t, b_t)
 L.backward()  # a plain backward: the drawing still shows every value and gradient
 graph = viz.draw(L, {**names, "loss": L}, title="loss of m*x + b")
 try:
-    wrote(viz.render(graph, str(OUT / "line_graph.svg")))
+    wrote(viz.render(graph, str(OUT / "line_graph.svg"), missing="raise"))
     # open in a browser: step through the forward pass and the reverse walk (offline)
     wrote(viz.stepper(first, {**names, "loss": first}).save(OUT / "line_backprop.html"))
     # ... and scrub through the 20 training iterations

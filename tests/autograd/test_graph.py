@@ -45,12 +45,12 @@ def test_free_values_drops_values_in_backward():
         (h * h).sum().backward()
     assert h.grad_fn.out is None and h.grad_fn.args is None and h.grad_fn.saved is FREED
     np.testing.assert_allclose(x.grad.numpy(), [18.0, 36.0])
-    from tinygrad_lite.autograd.grad_mode import FREEING, STATE
+    from tinygrad_lite.autograd.grad_mode import STATE
 
-    assert FREEING[0] == 0 and not STATE.free_values  # switched off again on leaving
-    with free_values(), free_values():  # nested: counted once for the thread
-        assert FREEING[0] == 1
-    assert FREEING[0] == 0
+    assert not STATE.free_values  # switched off again on leaving
+    with free_values(), free_values():
+        assert STATE.free_values
+    assert not STATE.free_values
 
 
 def test_kept_values_are_freed_with_the_graph():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
 
 import tinygrad_lite as torch
 from tinygrad_lite import nn, viz
+from tinygrad_lite.viz.renderer import find_renderer
 
 
 def plain_line():
@@ -123,7 +123,7 @@ def test_rankdir_auto_turns_a_wide_chain_top_to_bottom():
     assert "rankdir=LR" in viz.draw(chain, rankdir="LR").source
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot for a layout")
+@pytest.mark.skipif(find_renderer("svg") is None, reason="needs a DOT renderer for a layout")
 def test_auto_layout_is_at_most_about_3_to_1_and_titles_are_not_crossed():
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))

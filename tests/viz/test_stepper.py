@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -11,8 +10,11 @@ import pytest
 import tinygrad_lite as torch
 from tinygrad_lite import viz
 from tinygrad_lite.viz.browser import browser_missing
+from tinygrad_lite.viz.renderer import find_renderer
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+needs_dot = pytest.mark.skipif(
+    find_renderer("svg") is None, reason="needs a DOT renderer (graphviz-pure or dot)"
+)
 
 
 def line(backward: bool = True):

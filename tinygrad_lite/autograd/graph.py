@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .grad_mode import FREEING, STATE, _lock
+from .grad_mode import STATE
 
 __all__ = ["keep_intermediates", "save_inputs", "free_values"]
 
@@ -51,14 +51,8 @@ class free_values:
 
     def __enter__(self) -> free_values:
         self._prev = STATE.free_values
-        if not self._prev:
-            with _lock:
-                FREEING[0] += 1
         STATE.free_values = True
         return self
 
     def __exit__(self, *exc: object) -> None:
         STATE.free_values = self._prev
-        if not self._prev:
-            with _lock:
-                FREEING[0] -= 1

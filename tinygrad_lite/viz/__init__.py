@@ -1,7 +1,9 @@
 """tinygrad_lite.viz: make backprop visible (never imported by the engine).
 
-- ``draw(loss, params)``: the computation as a Graphviz graph (``render`` writes files),
-  with a legend; ``rankdir="auto"`` turns wide graphs top to bottom.
+- ``draw(loss, params)``: the computation as a Graphviz graph (``render`` writes files; the
+  pictures come from graphviz-pure, pip-installed with the ``viz`` extra, or the system
+  ``dot``: ``find_renderer()`` says which). A legend;
+  ``rankdir="auto"`` turns wide graphs top to bottom.
 - ``as_text(loss)``: the same graph as an indented tree for terminals (no Graphviz needed).
 - ``tape(loss, params)``: the forward tape as a Wengert list, ``v3 = mul(v1, v2)``.
 - ``backward_trace(loss, params)``: each step of the reverse walk with the adjoint it adds,
@@ -32,12 +34,14 @@ from ._model import record
 from .frames import Frames
 from .graph import GraphvizMissingError, draw, render
 from .live import Live
+from .renderer import RenderError, find_renderer
 from .stepper import Iteration, Recorder, Stepper, stepper
 from .tape import BackwardTrace, Listing, backward, backward_trace, tape
 from .text import as_text, text_tree
 
 __all__ = [
-    "draw", "render", "GraphvizMissingError", "as_text", "text_tree", "tape", "Listing",
+    "draw", "render", "GraphvizMissingError", "RenderError", "find_renderer",
+    "as_text", "text_tree", "tape", "Listing",
     "backward_trace", "BackwardTrace", "backward", "record", "fmt_array", "Frames",
     "stepper", "Stepper", "Recorder", "Iteration", "Live",
 ]  # fmt: skip

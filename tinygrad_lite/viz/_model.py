@@ -348,8 +348,9 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
             if isinstance(v, Value):
                 v.uses += 1
                 if v.tensor is not None and v.kind in ("param", "leaf"):
-                    counter = v.tensor._counter
-                    if counter is not None and counter[1] > node.seq and v not in model.changed:
+                    counter = v.tensor._version_counter
+                    if (counter is not None and counter.last_write_seq > node.seq
+                            and v not in model.changed):  # fmt: skip
                         model.changed.append(v)  # written in place after this op used it
             args.append(v)
         held = by_tensor_node.get(id(node))  # a tensor in the user's hand: its value is there

@@ -11,7 +11,6 @@ update instead: ``step 10: loss 0.5313   m = 1.85 (grad -2.5)   b = 0.45 (grad -
 from __future__ import annotations
 
 import html
-import shutil
 import sys
 from typing import Any, TextIO
 
@@ -19,6 +18,7 @@ import numpy as np
 
 from ._labels import fmt_array
 from ._model import collect
+from .renderer import find_renderer
 
 __all__ = ["Live", "in_notebook"]
 
@@ -99,7 +99,7 @@ class Live:
             from .graph import draw
 
             g = draw(loss, names, max_elems=self.max_elems, legend=False)
-            if shutil.which("dot") is not None:
+            if find_renderer("svg") is not None:
                 svg = g.pipe(format="svg").decode("utf-8")
                 picture = svg[svg.index("<svg") :]
             else:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,8 +28,9 @@ import numpy as np
 
 from ._labels import fmt_array, fmt_shape
 from ._model import GraphModel, Value, collect
-from .graph import INSTALL_HINT, GraphvizMissingError, _atomic_write, build_digraph
+from .graph import _atomic_write, build_digraph
 from .graph import intermediate_grads as _intermediate_grads
+from .renderer import INSTALL_HINT, GraphvizMissingError, find_renderer
 from .tape import FORMULAS, _fill, backward_trace
 
 __all__ = ["stepper", "Stepper", "Recorder", "Iteration"]
@@ -94,7 +94,7 @@ def stepper(
 def _svg(model: GraphModel, grads: dict, max_elems: int, rankdir: str, value_lines: bool) -> str:
     """The graph as SVG, every box with its final value and gradient lines (the script hides
     and rewrites them step by step)."""
-    if shutil.which("dot") is None:
+    if find_renderer("svg") is None:
         raise GraphvizMissingError(f"stepper: {INSTALL_HINT}")
     graph = build_digraph(model, grads=grads, max_elems=max_elems, rankdir=rankdir,
                           after_backward=True, caption=False, max_nodes=None)  # fmt: skip

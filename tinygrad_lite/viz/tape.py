@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import engine as _engine
-from ..autograd.function import FREED, Node, _fix_output, _forward_with_tensors
+from ..autograd.function import FREED, Node, _forward_with_tensors, _result_array
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import keep_intermediates
 from ..tensor import Tensor
@@ -391,21 +391,21 @@ def _replayed(step: Step, model: GraphModel) -> Node:
             "viz.backward(loss) (or loss.backward(retain_graph=True)) instead."
         )
     for a in args:
-        counter = getattr(a, "_counter", None) if isinstance(a, Tensor) else None
-        if counter is not None and counter[1] > node.seq:
+        counter = getattr(a, "_version_counter", None) if isinstance(a, Tensor) else None
+        if counter is not None and counter.last_write_seq > node.seq:
             raise RuntimeError(
                 f"backward_trace: an input of {where} was changed in place after the op ran, "
                 "and backward() has freed what it saved; trace before backward() instead"
             )
     ctx = _new(Node)
     ctx.fn, ctx.parents, ctx.seq, ctx.shape = node.fn, node.parents, node.seq, node.shape
-    ctx.saved = ctx.version = ctx.hooks = None
+    ctx.saved = ctx.out_version = ctx.hooks = None
     ctx.args = args
     ctx.__dict__.update(node.__dict__)
     arrays = tuple(a._array if isinstance(a, Tensor) else a for a in args)
     if node.fn.array_mode:
         out = node.fn.forward(ctx, *arrays)
-        ctx.out = _fix_output(ctx, out, args, node.fn.promotes)
+        ctx.out = _result_array(node.fn, ctx, out, args)
     else:
         ctx.out = _forward_with_tensors(node.fn, ctx, args)
     ctx.saved = tuple(node.out if s is ctx.out else s for s in ctx.saved or ())
