@@ -83,7 +83,11 @@ names = {"m": m_t, "b": b_t, "x": X, "y": Y}
 print("the tape of the loss at m = b = 0:")
 L = tape_loss(m_t, b_t)
 print(viz.tape(L, names))
-first = L  # kept for the step-through page below (its graph keeps its values)
+try:  # a page to open in a browser: step through this loss's forward and backward pass
+    backprop_page = viz.stepper(L, {**names, "loss": L})  # (made now: training changes m, b)
+except viz.GraphvizMissingError as e:
+    backprop_page = None
+    print(f"(no step-through page: {e})")
 # record every iteration (values, gradients, loss) for a page that scrubs through them
 recorder = viz.Recorder(fit=(train_xs, train_ys, lambda v: m_t.item() * v + b_t.item()))
 for _ in range(n_iter):
@@ -134,9 +138,9 @@ L.backward()  # a plain backward: the drawing still shows every value and gradie
 graph = viz.draw(L, {**names, "loss": L}, title="loss of m*x + b")
 try:
     wrote(viz.render(graph, str(OUT / "line_graph.svg"), missing="raise"))
-    # open in a browser: step through the forward pass and the reverse walk (offline)
-    wrote(viz.stepper(first, {**names, "loss": first}).save(OUT / "line_backprop.html"))
-    # ... and scrub through the 20 training iterations
+    if backprop_page is not None:  # the forward pass and the reverse walk, node by node
+        wrote(backprop_page.save(OUT / "line_backprop.html"))
+    # scrub through the 20 training iterations (offline, in a browser)
     wrote(viz.stepper(recorder, title="m*x + b learning 2x + 1").save(OUT / "line_fit.html"))
 except viz.GraphvizMissingError as e:
     print(f"({e})")

@@ -199,3 +199,13 @@ def test_trace_after_plain_backward_equals_trace_before_for_many_ops():
     assert str(after) == before  # rebuilt from the kept values, the same numbers
     np.testing.assert_allclose(after.grad("a"), a.grad.numpy(), rtol=1e-6)
     np.testing.assert_allclose(after.grad("w"), w.grad.numpy(), rtol=1e-6)
+
+
+def test_trace_refuses_a_graph_whose_parameters_changed_even_before_backward():
+    m = torch.tensor(0.0, requires_grad=True)
+    x = torch.tensor([-2.0, 3.0])
+    loss = (m * x).sum()
+    with torch.no_grad():
+        m += 1.0  # the graph saved m's array, now different
+    with pytest.raises(RuntimeError, match="m changed in place"):
+        viz.backward_trace(loss, {"m": m, "x": x})

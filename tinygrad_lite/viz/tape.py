@@ -313,6 +313,13 @@ def backward_trace(
     if not model.steps:
         raise ValueError("backward_trace: the output was not computed by any recorded op "
                          "(does an input have requires_grad=True?)")  # fmt: skip
+    if model.changed:  # the graph's inputs are not what it ran on any more
+        names = ", ".join(v.name for v in model.changed)
+        raise RuntimeError(
+            f"backward_trace: {names} changed in place (e.g. optimizer.step()) after this graph "
+            "was recorded: its backward would not be the one it had. Trace (or call "
+            "viz.backward(loss)) before updating the parameters, or compute the loss again."
+        )
     out_t = output[0] if isinstance(output, (list, tuple)) else output
     if grad_output is None:
         if out_t.numel() != 1:
