@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from .. import grad_mode as _grad_mode
 
-__all__ = ["ThreadEntries", "GRAD_OFF_THREADS", "WATCHING_THREADS", "CountingState"]
+__all__ = ["ThreadEntries", "GRAD_OFF_THREADS", "WATCHING_THREADS", "FREEING_THREADS",
+           "CountingState"]  # fmt: skip
 
 
 class ThreadEntries(list):
@@ -30,6 +31,7 @@ class ThreadEntries(list):
 
 GRAD_OFF_THREADS = ThreadEntries()  # one entry per thread with grad mode off
 WATCHING_THREADS = ThreadEntries()  # one entry per thread with anomaly mode or save_inputs on
+FREEING_THREADS = ThreadEntries()  # one entry per thread inside autograd.graph.free_values()
 
 
 class CountingState(_grad_mode.GradModeState):
@@ -38,6 +40,18 @@ class CountingState(_grad_mode.GradModeState):
     _grad_enabled = True
     _anomaly = False
     _save_inputs = False
+    _free_values = False
+
+    @property  # type: ignore[override]
+    def free_values(self) -> bool:
+        return self._free_values
+
+    @free_values.setter
+    def free_values(self, on: bool) -> None:
+        on = bool(on)
+        if on is not self._free_values:
+            FREEING_THREADS.change(1 if on else -1)
+            self._free_values = on
 
     @property  # type: ignore[override]
     def grad_enabled(self) -> bool:
@@ -84,7 +98,7 @@ def switch_grad_mode(on: bool) -> bool:
     return previous
 
 
-_COUNTED = ("grad_enabled", "anomaly", "save_inputs")
+_COUNTED = ("grad_enabled", "anomaly", "save_inputs", "free_values")
 
 
 def install_counting_state() -> None:
