@@ -432,7 +432,7 @@ def test_inplace_on_a_0d_float_gives_what_the_ufunc_gives_on_a_1d_one(method, dt
     "op",
     [
         lambda t, n: t + n, lambda t, n: t - n, lambda t, n: t * n, lambda t, n: n * t,
-        lambda t, n: t / n, lambda t, n: t**n, lambda t, n: tl.maximum(t, tl.tensor(n)),
+        lambda t, n: t / n, lambda t, n: t**n, lambda t, n: tl.maximum(t, tl.tensor(n, dtype=t.dtype)),
         lambda t, n: t.clamp(min=n), lambda t, n: t.pow(n),
     ],
 )  # fmt: skip

@@ -24,13 +24,13 @@ from .autograd.grad_mode import STATE, switch_grad_mode
 from .primitives import (
     Add,
     Amax,
-    Amin,
     Cat,
     Clamp,
     Div,
     Erf,
     Exp,
     Expand,
+    Extreme,
     GetItem,
     LeakyRelu,
     Log,
@@ -332,12 +332,15 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
     """Limit values to [min, max] (either may be None; Tensors allowed)."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    if _is_tensor(min) or _is_tensor(max):
+    dtype = _dt.result_type(input, min, max)
+    if dtype != input._array.dtype:  # e.g. an int tensor clamped to float bounds: floats
+        input = input.to(dtype)
+    if _is_tensor(min) or _is_tensor(max):  # a select each: at a tie the input gets the grad
         out = input
         if min is not None:
-            out = Maximum.apply(out, min)
+            out = Where.apply(np.less(out._array, _arr(min)), min, out)
         if max is not None:
-            out = Minimum.apply(out, max)
+            out = Where.apply(np.greater(out._array, _arr(max)), max, out)
         return out
     return Clamp.apply(input, min, max)
 
@@ -506,7 +509,7 @@ def max(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A0
         return Maximum.apply(input, dim)
     if dim is None:
         _require_nonempty(input, "max")
-        return Amax.apply(input, None, False)
+        return Extreme.apply(input, np.max)
     return _select_reduce(input, dim, keepdim, np.argmax, max_result, "max")
 
 
@@ -516,7 +519,7 @@ def min(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A0
         return Minimum.apply(input, dim)
     if dim is None:
         _require_nonempty(input, "min")
-        return Amin.apply(input, None, False)
+        return Extreme.apply(input, np.min)
     return _select_reduce(input, dim, keepdim, np.argmin, min_result, "min")
 
 
@@ -921,6 +924,8 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
             )
     if len(tensors) == 1:
         return tensors[0]
+    dtype = _dt.result_type(*tensors)  # PyTorch's promotion (float16 + int64 -> float16)
+    tensors = [x if x._array.dtype == dtype else x.to(dtype) for x in tensors]
     return Cat.apply(d, *tensors)
 
 

@@ -258,18 +258,19 @@ _F64 = np.dtype(np.float64)
 def _fix_output(node: Any, out: Any, args: tuple, promotes: bool) -> np.ndarray:
     """``out`` as an array of PyTorch's result dtype; the values saved for backward follow.
 
-    NumPy returns scalars for 0-d results, and widens int + float, or float32 +
-    ``np.float64(2)``, to float64. PyTorch gives the default float dtype (float32) unless a
-    float64 tensor was an operand; so do we, for Primitives with ``promotes = True``.
+    NumPy returns scalars for 0-d results and promotes by its own rules (int + float or
+    float32 + a 0-d float64 give float64, the exp of an int8 float16). For Primitives with
+    ``promotes = True`` the result gets PyTorch's dtype, ``dtypes.result_type`` of the
+    operands, or the default float dtype where a float op ran on integers or bools.
     """
     raw, out = out, np.asarray(out)
     dtype = None
-    if promotes and out.dtype is _F64:
-        for a in _arrays(args):
-            if type(a) is np.ndarray and a.dtype is _F64:
-                break  # a float64 operand: float64 is right
-        else:
-            dtype = _dt.get_default_dtype().numpy
+    if promotes:
+        want = _dt.result_type(*args)
+        if out.dtype.kind == "f" and want.kind != "f":
+            want = _dt.get_default_dtype().numpy
+        if out.dtype != want:
+            dtype = want
             out = out.astype(dtype)
     if (out is not raw or dtype is not None) and node is not UNRECORDED and node.saved:
         node.saved = tuple([out if s is raw else _narrowed(s, dtype) for s in node.saved])
@@ -336,6 +337,10 @@ def _apply1_for(fn: Any) -> Any:
                 node.saved = node.args = node.version = node.hooks = None
         else:
             xa = x
+        if promotes and xa.dtype.kind != "f":  # (a one-input op that promotes is a float op)
+            # exp, sigmoid, ... of integers or bools: computed in the default float dtype, as
+            # PyTorch (NumPy would pick float16 for int8, float64 for int64)
+            xa = xa.astype(_dt.get_default_dtype().numpy)
         try:
             out = forward(node, xa)
         except (ValueError, TypeError) as e:
@@ -344,7 +349,7 @@ def _apply1_for(fn: Any) -> Any:
             if node is not UNRECORDED and node.saved:
                 return _output(fn, node, out, (x,))  # (saved values may refer to it)
             out = np.asarray(out)
-        if view or WATCHED[0] or promotes and out.dtype is _F64:
+        if view or WATCHED[0] or promotes and out.dtype is not getattr(xa, "dtype", None):
             return _output(fn, node, out, (x,))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
@@ -407,7 +412,16 @@ def _apply2_for(fn: Any) -> Any:
             if node is not UNRECORDED and node.saved:
                 return _output(fn, node, out, (x, y))  # (saved values may refer to it)
             out = np.asarray(out)
-        if view or WATCHED[0] or promotes and out.dtype is _F64:
+        if (
+            view
+            or WATCHED[0]
+            or promotes
+            and (
+                out.dtype is not getattr(xa, "dtype", None)
+                or type(ya) is np.ndarray
+                and ya.dtype is not out.dtype
+            )
+        ):  # (a result dtype NumPy may have chosen differently from PyTorch: see _fix_output)
             return _output(fn, node, out, (x, y))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
@@ -442,7 +456,7 @@ def _arrays(args: tuple) -> tuple:
 
 def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
-    if type(out) is not np.ndarray or out.dtype is _F64 and fn.promotes:
+    if type(out) is not np.ndarray or fn.promotes:
         out = _fix_output(node, out, args, fn.promotes)
     version = version_counter(args[0]) if fn.is_view else None  # (None: made on first need)
     if node is UNRECORDED:
