@@ -55,6 +55,7 @@ from .primitives import (
     Where,
     mean_of_all,
 )  # fmt: skip
+from .primitives_scan import Cumprod, Cumsum
 
 _bool = builtins.bool
 _int = builtins.int
@@ -636,16 +637,23 @@ def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
-    """Running sum along ``dim``: a product with a triangular matrix of ones (O(n²), simple)."""
+    """Running sum along ``dim`` (a scan: O(n)); bool and integers give int64, as PyTorch."""
+    return _scan(Cumsum, input, dim, dtype, "cumsum")
+
+
+def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Any:
+    """Running product along ``dim`` (zeros allowed in the gradient); ints give int64."""
+    return _scan(Cumprod, input, dim, dtype, "cumprod")
+
+
+def _scan(prim: Any, input: Any, dim: int, dtype: Any, op: str) -> Any:
     if dtype is not None:
         input = input.to(dtype)
-    d = check_dim(input.ndim, dim, "cumsum")
+    d = check_dim(input.ndim, dim, op)
     if input.ndim == 0:
-        return input
-    n = input.shape[d]
-    upper = np.triu(np.ones((n, n), dtype=input._array.dtype))  # upper[j, i] = 1 if j <= i
-    moved = transpose(input, d, -1)
-    return transpose(MatMul.apply(moved, upper), d, -1)
+        input = reshape(input, (1,))
+        return reshape(prim.apply(input, 0), ())
+    return prim.apply(input, d)
 
 
 def all(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001

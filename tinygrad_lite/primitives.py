@@ -740,18 +740,25 @@ def _prod_of_others(x: np.ndarray, dim: Any) -> np.ndarray:
 
 
 def _prod_of_others_tensor(x: Any, dim: Any) -> Any:
-    """``_prod_of_others`` as a differentiable Tensor formula (for ``create_graph=True``).
+    """``_prod_of_others`` as a differentiable Tensor formula (for ``create_graph=True``): the
+    product of the elements before each one times the product of those after it, two
+    running products (``Cumprod``) over the reduced dims. Exact at every order, whatever
+    the number of zeros."""
+    from .primitives_scan import Cumprod, flip  # (that module builds on this one)
 
-    With ``nz`` = x with zeros replaced by 1 and ``c`` zeros in a slice:
-    others_i = Π(nz) / nz_i times (1 if c == 0; if c == 1: 1 at the zero, else that zero's
-    value; 0 if c >= 2). Exact values, and exact derivatives where a slice has at most one zero.
-    """
-    zero = x._array == 0
-    nz = Where.apply(zero, 1.0, x)
-    count = zero.sum(axis=dim, keepdims=True)
-    zero_value = Sum.apply(Where.apply(zero, x, 0.0), dim, True)  # the one zero, as a Tensor
-    scale = Where.apply(count == 1, Where.apply(zero, 1.0, zero_value), (count == 0) * 1.0)
-    return Prod.apply(nz, dim, True) / nz * scale
+    nd = x.ndim
+    if nd == 0:
+        return x * 0 + 1
+    dims = tuple(range(nd)) if dim is None else dim if isinstance(dim, tuple) else (dim,)
+    dims = tuple(d % nd for d in dims)
+    order = tuple(i for i in range(nd) if i not in dims) + dims
+    moved = x.permute(order)
+    flat = moved.reshape(moved.shape[: nd - len(dims)] + (-1,))
+    last = flat.ndim - 1
+    one = np.ones(flat.shape[:-1] + (1,), dtype=x._array.dtype)
+    before = Cumprod.apply(Cat.apply(last, one, flat[..., :-1]), last)
+    after = flip(Cumprod.apply(flip(Cat.apply(last, flat[..., 1:], one), last), last), last)
+    return (before * after).reshape(moved.shape).permute(tuple(np.argsort(order).tolist()))
 
 
 class Amax(Primitive):

@@ -692,8 +692,11 @@ class Tensor:
     def log_softmax(self, dim: int) -> Tensor:
         return ops.log_softmax(self, dim)
 
-    def cumsum(self, dim: int) -> Tensor:
-        return ops.cumsum(self, dim)
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype)
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.all(self, dim, keepdim)
