@@ -24,6 +24,7 @@ from .autograd.grad_mode import STATE, switch_grad_mode
 from .primitives import (
     Add,
     Amax,
+    Amin,
     Cat,
     Clamp,
     Div,
@@ -163,14 +164,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Any:
             raise ValueError(
                 f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}"
             )
-        a, b = _arr(input), _arr(other)
-        if np.result_type(a, b).kind in "iu":
-            q = (
-                np.floor_divide(a, b)
-                if rounding_mode == "floor"
-                else np.trunc(np.true_divide(a, b)).astype(np.result_type(a, b))
-            )
-            return _const(q)
+        dtype = _dt.result_type(input, other)
+        if dtype.kind in "biu":  # exact integer division (no float round trip)
+            return _const(_integer_divide(_arr(input), _arr(other), rounding_mode, dtype))
         return Rounding.apply(Div.apply(input, other), rounding_mode)
     if not _is_float(input) and not _is_float(other):
         input = _to_default_float(input)
@@ -178,6 +174,22 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Any:
 
 
 true_divide = divide = div
+
+
+def _integer_divide(a: Any, b: Any, mode: str, dtype: np.dtype) -> np.ndarray:
+    """``a / b`` rounded down ('floor') or toward zero ('trunc'), exactly, in ``dtype``;
+    a zero divisor raises ``RuntimeError('ZeroDivisionError')`` as PyTorch."""
+    if dtype.kind == "b":
+        raise RuntimeError(
+            f"div: rounding_mode={mode!r} is not implemented for bool tensors; convert with .long()"
+        )
+    a, b = np.asarray(a).astype(dtype, copy=False), np.asarray(b).astype(dtype, copy=False)
+    if (b == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    q = np.floor_divide(a, b)
+    if mode == "trunc":  # floor rounds down where the signs differ and it does not divide
+        q = q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+    return np.asarray(q).astype(dtype, copy=False)
 
 
 def _is_float(x: Any) -> _bool:
@@ -595,22 +607,38 @@ def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = Fals
 
 def _sqrt_zero_grad_at_zero(v: Any) -> Any:
     """√v, with gradient 0 (not inf·0 = nan) where v == 0: PyTorch's choice for std and norm."""
+    return _pow_zero_grad_at_zero(v, 0.5)
+
+
+def _pow_zero_grad_at_zero(v: Any, e: float) -> Any:
+    """``v ** e`` for v >= 0, with gradient 0 where v == 0 (where e < 1 makes it infinite):
+    selects, so nothing infinite is multiplied by 0."""
     zero = v._array == 0
     if not zero.any():
-        return Sqrt.apply(v)
-    return Where.apply(zero, 0.0, Sqrt.apply(Where.apply(zero, 1.0, v)))
+        return Sqrt.apply(v) if e == 0.5 else Pow.apply(v, e)
+    safe = Where.apply(zero, 1.0, v)
+    return Where.apply(zero, 0.0, Sqrt.apply(safe) if e == 0.5 else Pow.apply(safe, e))
 
 
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) -> Any:
-    """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, or any number."""
+    """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, -inf (min |x|),
+    0 (the number of nonzeros) or any number. The gradient is 0 at the zero vector, and
+    at zero elements, for every p (as PyTorch)."""
     dim = norm_dims(input.ndim, dim, "norm")
     if p in ("fro", 2, 2.0):
         return _sqrt_zero_grad_at_zero(Sum.apply(input * input, dim, keepdim))
     if p in (float("inf"), "inf"):
         return Amax.apply(input.abs(), dim, keepdim)
+    if p in (float("-inf"), "-inf"):
+        return Amin.apply(input.abs(), dim, keepdim)
+    if p == 0:  # counts the nonzeros (gradient 0): Sign of |x| is 1 there, 0 at zeros
+        return Sum.apply(input.abs().sign(), dim, keepdim)
     if p == 1:
         return Sum.apply(input.abs(), dim, keepdim)
-    return Sum.apply(input.abs() ** p, dim, keepdim) ** (1.0 / p)
+    a = input.abs()
+    if p < 0:  # (a zero element makes the sum inf and the norm 0)
+        return Sum.apply(a**p, dim, keepdim) ** (1.0 / p)
+    return _pow_zero_grad_at_zero(Sum.apply(_pow_zero_grad_at_zero(a, p), dim, keepdim), 1.0 / p)
 
 
 def logsumexp(input: Any, dim: Any, keepdim: _bool = False) -> Any:
@@ -1048,9 +1076,13 @@ def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     return GetItem.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-def normalize_index(index: Any) -> Any:
-    """Turn Tensors/lists in an index into arrays, and bool masks into integer arrays."""
+def normalize_index(index: Any, shape: tuple | None = None) -> Any:
+    """Turn Tensors/lists in an index into arrays, and bool masks into integer arrays. With
+    the indexed tensor's ``shape``, a bool mask whose shape does not match the dims it
+    covers raises PyTorch's ``IndexError``."""
     items = index if isinstance(index, tuple) else (index,)
+    if shape is not None:
+        _check_masks(items, shape)
     out: list = []
     for i in items:
         if isinstance(i, _f.Tensor):
@@ -1069,6 +1101,35 @@ def normalize_index(index: Any) -> Any:
                 )
         out.append(i)
     return tuple(out) if isinstance(index, tuple) or len(out) != 1 else out[0]
+
+
+def _dims_used(item: Any) -> int:
+    """How many dims of the indexed tensor an index item covers (None and bools: none)."""
+    if item is None or isinstance(item, (_bool, np.bool_)):
+        return 0
+    a = _arr(item)
+    if isinstance(a, np.ndarray) and a.dtype == np.bool_:
+        return a.ndim
+    return 1
+
+
+def _check_masks(items: tuple, shape: tuple) -> None:
+    """IndexError (PyTorch's message) for a bool mask that does not match the dims it covers."""
+    used = [0 if i is Ellipsis else _dims_used(i) for i in items]
+    dim = 0
+    for item, n in zip(items, used):
+        if item is Ellipsis:
+            dim = len(shape) - builtins.sum(used[items.index(Ellipsis) + 1 :])
+            continue
+        a = _arr(item)
+        if isinstance(a, np.ndarray) and a.dtype == np.bool_ and a.ndim:
+            for k, m in enumerate(a.shape):
+                if dim + k >= len(shape) or shape[dim + k] != m:
+                    raise IndexError(
+                        f"The shape of the mask {list(a.shape)} at index {k} does not match the "
+                        f"shape of the indexed tensor {list(shape)} at index {dim + k}"
+                    )
+        dim += n
 
 
 # ---------------------------------------------------------------------------------------
@@ -1240,7 +1301,7 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
 
 def setitem_(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value`` (differentiable when recording, like PyTorch's index_put)."""
-    idx = normalize_index(index)
+    idx = normalize_index(index, t.shape)
     _check_leaf_inplace(t, "__setitem__")
     _check_view_inplace(t, "__setitem__")
     if STATE.grad_enabled and (t._rg or (_is_tensor(value) and value._rg)):

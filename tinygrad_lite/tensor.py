@@ -527,7 +527,7 @@ class Tensor:
         return ops.logical_not(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return GetItem.apply(self, ops.normalize_index(index))
+        return GetItem.apply(self, ops.normalize_index(index, self._array.shape))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         ops.setitem_(self, index, value)
