@@ -124,7 +124,7 @@ class Tensor:
     def data(self) -> Tensor:
         """A Tensor sharing this one's array, detached from the graph; in-place changes to it
         are not tracked (PyTorch's ``.data``)."""
-        return Tensor._make(self._array, None, False)
+        return Tensor._make(self._array.view(), None, False)  # (see detach)
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -351,8 +351,11 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """The same values (shared array and version counter), cut from the graph."""
-        return Tensor._make(self._array, None, False, _function.version_counter(self))
+        """The same values (shared memory and version counter), cut from the graph: a
+        constant, also to higher-order gradients. Its array is a new view of the memory, so
+        that the values an op saves are never mistaken for this tensor's (they are matched
+        to inputs by the array object)."""
+        return Tensor._make(self._array.view(), None, False, _function.version_counter(self))
 
     def detach_(self) -> Tensor:
         _function.version_counter(self)  # (the node that made it keeps seeing its writes)
@@ -381,6 +384,8 @@ class Tensor:
         if self.grad_fn is None:
             if not self._rg:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self.retains_grad:  # a second call changes nothing (one hook, one .grad)
             return
         import weakref
 

@@ -199,6 +199,12 @@ def run_backward(
         if owner is None and type(g) is np.ndarray and g.size >= _Owner.SMALL:
             owner = _Owner(grad_outputs, plain and not keep)  # (made only for a large array)
         _accumulate_leaf(leaf, g, create_graph, owner)
+    if capture_nodes:  # backward(inputs=[non_leaf]): its .grad is filled too, as PyTorch
+        for t in inputs:
+            g = captured.get(t.grad_fn)
+            if g is not None:
+                g = g if isinstance(g, Tensor) else Tensor._make(np.array(g), None, False)
+                t.grad = g if t.grad is None else t.grad + g
     return None
 
 

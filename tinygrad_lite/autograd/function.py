@@ -586,7 +586,11 @@ def _broadcast_clash(shapes: list) -> tuple | None:
 
 def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
     """Run a user Function's forward on detached Tensors under no_grad; return an array."""
-    detached = tuple(a.detach() if isinstance(a, Tensor) else a for a in args)
+    # (the input's own array, not detach()'s view: what forward saves is traced back to it)
+    detached = tuple(
+        _make(a._array, None, False, version_counter(a)) if isinstance(a, Tensor) else a
+        for a in args
+    )
     prev = switch_grad_mode(False)
     try:
         result = fn.forward(node, *detached)
