@@ -33,6 +33,7 @@ from .primitives import (
     Expand,
     Extreme,
     GetItem,
+    IndexPut,
     LeakyRelu,
     Log,
     Log1p,
@@ -47,7 +48,6 @@ from .primitives import (
     Relu,
     Reshape,
     Rounding,
-    ScatterAdd,
     Softmax,
     Sqrt,
     Sub,
@@ -1305,14 +1305,15 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
     _check_leaf_inplace(t, "__setitem__")
     _check_view_inplace(t, "__setitem__")
     if STATE.grad_enabled and (t._rg or (_is_tensor(value) and value._rg)):
-        keep = np.ones(t.shape, dtype=t._array.dtype)
-        keep[idx] = 0
-        part_shape = t._array[idx].shape
         v = value if _is_tensor(value) else np.asarray(value, dtype=t._array.dtype)
-        placed = ScatterAdd.apply(
-            expand(v, part_shape) if _is_tensor(v) else np.broadcast_to(v, part_shape), t.shape, idx
-        )
-        _rebase(t, Add.apply(Mul.apply(_snapshot(t), keep), placed), "__setitem__")
+        try:  # a write, as PyTorch's index_put_: overwrites inf/NaN, the last write wins
+            out = IndexPut.apply(_snapshot(t), v, idx)
+        except RuntimeError as e:
+            raise RuntimeError(
+                f"__setitem__: cannot assign value of shape {np.shape(_arr(value))} to index "
+                f"{index!r} of a tensor of shape {tuple(t.shape)}: {e.__cause__ or e}"
+            ) from None
+        _rebase(t, out, "__setitem__")
         return
     try:
         t._array[idx] = _arr(value)

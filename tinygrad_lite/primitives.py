@@ -961,6 +961,29 @@ class ScatterAdd(Primitive):
         return gg[ctx.index], None, None
 
 
+class IndexPut(Primitive):
+    """f(x, v) = x with v written at index (``x[index] = v``; a repeated index: the last
+    write wins). The gradient: g where x was kept, g[index] for v (each write gets it)."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, v, index):
+        out = x.copy()
+        out[index] = v
+        written = np.zeros(x.shape, dtype=bool)
+        written[index] = True
+        ctx.kept, ctx.index = ~written, index
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        to_x, to_v = ctx.parents[:2]
+        return (
+            (masked(g, ctx.kept) if to_x is not None else None),
+            (g[ctx.index] if to_v is not None else None),
+            None,
+        )
+
+
 class NllLoss(Primitive):
     """f(x) = -Σᵢ wᵢ·x[i, tᵢ] / d: each item's entry at its target class, weighted and summed;
     d = Σᵢ wᵢ for 'mean', 1 for 'sum' (``F.nll_loss``; one value per item for 'none')"""
@@ -1073,7 +1096,7 @@ PRIMITIVES: dict[str, type] = {
         Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
         Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
         Sum, Mean, Prod, Amax, Amin, Extreme, LogSoftmax, Softmax,
-        Reshape, Permute, Expand, GetItem, ScatterAdd, NllLoss, Cat, MatMul, Linear,
+        Reshape, Permute, Expand, GetItem, ScatterAdd, IndexPut, NllLoss, Cat, MatMul, Linear,
     )
 }  # fmt: skip
 """Every primitive by name: the registry tools (docs, tests, the tape printer) read."""
