@@ -19,6 +19,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import random as _random
+from . import views as _views
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
 from .primitives import (
@@ -808,9 +809,7 @@ def reshape(input: Any, *shape: Any) -> Any:
             f"reshape: shape {list(shape)} is invalid for input of size {total} "
             f"(input shape {tuple(input.shape)}); the sizes must multiply to {total}"
         )
-    if shape == input.shape:
-        return input
-    return Reshape.apply(input, shape)
+    return Reshape.apply(input, shape)  # (also for the same shape: a new view, as PyTorch)
 
 
 view = reshape
@@ -854,8 +853,6 @@ def squeeze(input: Any, dim: Any = None) -> Any:
             else set()
         )
         dims = {d for d in dims if shape[d] == 1}
-    if not dims:
-        return input
     return reshape(input, tuple(n for i, n in enumerate(shape) if i not in dims))
 
 
@@ -1156,28 +1153,16 @@ def _check_leaf_inplace(t: Any, op: str) -> None:
         )
 
 
-def _check_view_inplace(t: Any, op: str) -> None:
-    """While recording, refuse in-place changes to a view that shares memory with a tensor
-    requiring grad: the change would reach the base's values but not its gradient."""
-    node = t.grad_fn
-    if node is None or not node.fn.is_view or not STATE.grad_enabled:
-        return
-    base = node.parents[0]
-    base_array = base._array if _is_tensor(base) else getattr(base, "out", None)
-    if base_array is not None and not np.may_share_memory(t._array, base_array):
-        return  # e.g. x[[0, 1]] made a copy: writing to it cannot affect x
-    if _is_tensor(base):
-        raise RuntimeError(
-            f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation. Wrap the update in `with tinygrad_lite.no_grad():`, or use the "
-            "out-of-place form."
-        )
-    raise RuntimeError(
-        f"{op}: in-place change of a view (from indexing, view/reshape, transpose/permute or "
-        "expand) of a tensor that requires grad is not supported: the change would reach the "
-        "base tensor's values but not its gradient. Use the out-of-place form (v = v * 2), or "
-        "call .clone() on the view first."
-    )
+def _record_write(t: Any, compute: Any, op: str, other: Any) -> Any:
+    """While recording: if the in-place op ``t = compute(t)`` must be recorded (``t``, ``other``
+    or the base ``t`` is a view of requires grad), record it and return ``t``; else None.
+    On a view the write goes through its base (see ``views.py``: PyTorch's CopySlices)."""
+    info = _views.view_info(t)
+    if not (t._rg or (_is_tensor(other) and other._rg) or (info is not None and info[0]._rg)):
+        return None
+    if info is None:
+        return _rebase(t, compute(_snapshot(t)), op)
+    return _views.write_through_view(t, compute, op, _rebase)
 
 
 def _write(t: Any, value: np.ndarray, op: str) -> None:
@@ -1207,9 +1192,9 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
     if STATE._grad_enabled:  # (the checks and the recording apply only while recording)
         _check_leaf_inplace(t, op)
-        _check_view_inplace(t, op)
-        if t._rg or (_is_tensor(other) and other._rg):
-            return _rebase(t, prim.apply(_snapshot(t), other), op)
+        done = _record_write(t, lambda old: prim.apply(old, other), op, other)
+        if done is not None:
+            return done
     pair = _INPLACE_UFUNC.get(prim)
     if pair is None:  # copy_
         value = np.asarray(_arr(other))
@@ -1264,9 +1249,10 @@ def _broadcastable(t: Any, other: Any) -> _bool:
 def inplace_unary(t: Any, fn: Any, op: str) -> Any:
     """``t = fn(t)`` written into ``t``'s own memory."""
     _check_leaf_inplace(t, op)
-    _check_view_inplace(t, op)
-    if STATE.grad_enabled and t._rg:
-        return _rebase(t, fn(_snapshot(t)), op)
+    if STATE.grad_enabled:
+        done = _record_write(t, fn, op, None)
+        if done is not None:
+            return done
     prev = switch_grad_mode(False)
     try:
         value = fn(t.detach())._array
@@ -1296,6 +1282,7 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
     counter[1] = node.seq  # this write made the node's output: it must not count against it
     t.grad_fn = node
     t._rg = True
+    _views.refresh_views(t)  # its views in the graph come out of the new node now
     return t
 
 
@@ -1303,18 +1290,20 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value`` (differentiable when recording, like PyTorch's index_put)."""
     idx = normalize_index(index, t.shape)
     _check_leaf_inplace(t, "__setitem__")
-    _check_view_inplace(t, "__setitem__")
-    if STATE.grad_enabled and (t._rg or (_is_tensor(value) and value._rg)):
+    if STATE.grad_enabled:
         v = value if _is_tensor(value) else np.asarray(value, dtype=t._array.dtype)
-        try:  # a write, as PyTorch's index_put_: overwrites inf/NaN, the last write wins
-            out = IndexPut.apply(_snapshot(t), v, idx)
-        except RuntimeError as e:
-            raise RuntimeError(
-                f"__setitem__: cannot assign value of shape {np.shape(_arr(value))} to index "
-                f"{index!r} of a tensor of shape {tuple(t.shape)}: {e.__cause__ or e}"
-            ) from None
-        _rebase(t, out, "__setitem__")
-        return
+
+        def put(old: Any) -> Any:  # a write, as PyTorch's index_put_: the last write wins
+            try:
+                return IndexPut.apply(old, v, idx)
+            except RuntimeError as e:
+                raise RuntimeError(
+                    f"__setitem__: cannot assign value of shape {np.shape(_arr(value))} to "
+                    f"index {index!r} of a tensor of shape {tuple(t.shape)}: {e.__cause__ or e}"
+                ) from None
+
+        if _record_write(t, put, "__setitem__", value) is not None:
+            return
     try:
         t._array[idx] = _arr(value)
     except (TypeError, ValueError) as e:

@@ -70,7 +70,8 @@ class Tensor:
     prefer ``tinygrad_lite.tensor(data, dtype=..., requires_grad=...)``.
     """
 
-    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_counter", "_hooks", "__weakref__")
+    # (_base: set only on views, read with getattr(t, "_base", None): see views.py)
+    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_counter", "_hooks", "_base", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
@@ -844,10 +845,10 @@ class Tensor:
                 raise ops._inplace_error(self, 0, "zero_", e) from None
             _function.bump_version(self)
             return self
-        return ops.inplace_unary(self, lambda t: t * 0, "zero_")
+        return ops.inplace(self, CopyFrom, 0.0, "zero_")
 
     def fill_(self, value: Any) -> Tensor:
-        return ops.inplace_unary(self, lambda t: t * 0 + value, "fill_")
+        return ops.inplace(self, CopyFrom, value, "fill_")  # (a write: inf/NaN replaced)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         return ops.inplace(self, CopyFrom, src, "copy_")

@@ -35,6 +35,7 @@ __all__ = ["Node", "Function", "Primitive", "FunctionCtx", "bump_version", "vers
 
 Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
 _make: Any = None  # Tensor._make, bound with it
+_record_view: Any = None  # views.record_view, bound by tinygrad_lite.views
 
 _next_seq = itertools.count().__next__  # creation order; a valid topological order
 
@@ -458,9 +459,21 @@ def _output(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` run on ``args``; if ``node`` records, finish the node."""
     if type(out) is not np.ndarray or fn.promotes:
         out = _fix_output(node, out, args, fn.promotes)
-    version = version_counter(args[0]) if fn.is_view else None  # (None: made on first need)
+    if fn.is_view:  # a view shares its input's version counter; views.py records its base
+        version = version_counter(args[0])
+        if node is UNRECORDED:
+            t = _make(out, None, False, version)
+        else:
+            t = _output_of(node, out, args, version)
+        _record_view(t, fn, args)
+        return t
     if node is UNRECORDED:
-        return _make(out, None, False, version)
+        return _make(out, None, False, None)  # (its version counter: made on first need)
+    return _output_of(node, out, args, None)
+
+
+def _output_of(node: Node, out: np.ndarray, args: tuple, version: Any) -> Any:
+    """The output Tensor of a recorded op: ``node`` finished (see ``_output``)."""
     node.out = out
     node.shape = out.shape
     saved = node.saved

@@ -1,0 +1,154 @@
+"""Views and in-place writes through them (PyTorch's view semantics, ``CopySlices``).
+
+A view (``x[1]``, ``x[0, :]``, a slice, ``view``/``reshape``/``squeeze``, ``t()``/``permute``)
+shares its base's memory. Each view Tensor remembers its root ``base`` and the ``steps``
+(view primitive, argument) that make it from the base, in ``t._base``.
+
+An in-place op on a view of a tensor that is part of a graph is recorded the way PyTorch
+does it: the new values of the view are computed from its old ones (one node), written
+into the base by a ``CopySlices`` node (the base's history is rebased: it now comes out of
+that node), and the view is made again from the rebased base. Views of the base that are
+in the graph are made again too, so none of them keeps a stale history.
+
+Nothing here runs for an op that is not a view or not in place.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from .autograd import function as _f
+from .autograd.function import Primitive
+from .primitives import Expand, GetItem, Permute, Reshape, masked
+
+Ctx = Any
+
+# how each view primitive makes its view of an array (replayed on arrays in CopySlices)
+_ON_ARRAY = {
+    GetItem: lambda a, index: a[index],
+    Reshape: lambda a, shape: a.reshape(shape),
+    Permute: lambda a, axes: a.transpose(axes),
+    Expand: lambda a, shape: np.broadcast_to(a, shape),
+}
+
+
+def record_view(t: Any, fn: Any, args: tuple) -> None:
+    """Called for the output ``t`` of a view primitive ``fn`` on ``args``: if ``t`` really
+    shares memory with its input (not the copy an advanced index makes), remember its root
+    base and the steps from it; a recorded view is listed on the base's version counter,
+    so that a write into the base makes it again."""
+    x = args[0]
+    if not isinstance(x, _f.Tensor) or not np.may_share_memory(t._array, x._array):
+        return
+    info = getattr(x, "_base", None)
+    base, steps = (x, ()) if info is None else info
+    t._base = (base, steps + ((fn, args[1:]),))
+    if t._rg:
+        counter = t._counter
+        if len(counter) == 2:
+            counter.append([])
+        counter[2].append(weakref.ref(t))
+
+
+def view_info(t: Any) -> tuple | None:
+    """``(base, steps)`` if ``t`` is a view of another tensor, else None."""
+    return getattr(t, "_base", None)
+
+
+def replay(base: Any, steps: tuple) -> Any:
+    """The view ``steps`` make of ``base`` now (recorded if ``base`` requires grad)."""
+    t = base
+    for fn, args in steps:
+        t = fn.apply(t, *args)
+    return t
+
+
+def _view_of_array(a: np.ndarray, steps: tuple) -> np.ndarray:
+    for fn, args in steps:
+        a = _ON_ARRAY[fn](a, *args)
+    return a
+
+
+class CopySlices(Primitive):
+    """f(base, v) = base with v written into the view ``steps`` make of it (the node an
+    in-place write through a view records; PyTorch's CopySlices). The gradient: g outside
+    the view for the base, the view of g for v."""
+
+    @staticmethod
+    def forward(ctx: Ctx, base, v, steps):
+        out = np.array(base, copy=True, order="K")  # (same layout: the views stay views)
+        region = _view_of_array(out, steps)
+        if not np.may_share_memory(region, out):
+            raise ValueError("the view steps do not give a view of the base")
+        region[...] = v
+        kept = np.ones(base.shape, dtype=bool)
+        _view_of_array(kept, steps)[...] = False
+        ctx.kept, ctx.steps = kept, steps
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        to_base, to_v = ctx.parents[:2]
+        gv = None
+        if to_v is not None:
+            gv = _view_of_array(g, ctx.steps) if isinstance(g, np.ndarray) else replay(g, ctx.steps)
+        return (masked(g, ctx.kept) if to_base is not None else None), gv, None
+
+
+def write_through_view(t: Any, compute: Any, op: str, rebase: Any) -> Any:
+    """Record the in-place op ``t = compute(t)`` on the view ``t``: the view's new values
+    from its current history, written into its base through ``CopySlices`` (``rebase``
+    writes them and makes the base the node's output); ``t`` and the base's other recorded
+    views are then made again from the base."""
+    base, steps = t._base
+    if base._rg and base.grad_fn is None:
+        raise RuntimeError(
+            f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation. Wrap the update in `with tinygrad_lite.no_grad():`, or use the "
+            "out-of-place form."
+        )
+    current = replay(base, steps)
+    old = _f.Tensor._make(current._array.copy(), current.grad_fn, current._rg)
+    new = compute(old)
+    if new.shape != t.shape:
+        raise RuntimeError(
+            f"{op}: output with shape {tuple(t.shape)} doesn't match the broadcast shape "
+            f"{tuple(new.shape)}"
+        )
+    alias = _f.Tensor._make(base._array, base.grad_fn, base._rg)  # (read only: not saved)
+    rebase(base, CopySlices.apply(alias, new, steps), op)
+    refresh_views(base)
+    if not t._rg:  # (a view that was not recorded: it is now)
+        refresh(t)
+    return t
+
+
+def refresh(v: Any) -> None:
+    """Make the view ``v`` again from its base's current history (same memory)."""
+    base, steps = v._base
+    fresh = replay(base, steps)
+    v.grad_fn, v._rg = fresh.grad_fn, fresh._rg
+    if fresh.grad_fn is not None:
+        fresh.grad_fn.out = v._array
+
+
+def refresh_views(base: Any) -> None:
+    """After ``base`` was rebased by an in-place write: make its recorded views again."""
+    counter = base._counter
+    if counter is None or len(counter) < 3:
+        return
+    refs, counter[2] = counter[2], []  # (making a view again lists a new one: not these)
+    alive = []
+    for ref in refs:
+        v = ref()
+        if v is not None:
+            if v._base[0] is base:
+                refresh(v)
+            alive.append(ref)
+    counter[2] = alive  # (the views made by refresh were temporaries: not kept)
+
+
+_f._record_view = record_view
