@@ -1013,7 +1013,7 @@ def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
     for s in sizes:
         out.append(GetItem.apply(input, lead + (slice(start, start + s),)))
         start += s
-    return tuple(out)
+    return _views.multiple_views(tuple(out), "SplitBackward0")
 
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
@@ -1026,7 +1026,8 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 def unbind(input: Any, dim: int = 0) -> tuple:
     d = check_dim(input.ndim, dim, "unbind")
     lead = (slice(None),) * d
-    return tuple(GetItem.apply(input, lead + (i,)) for i in range(input.shape[d]))
+    views = tuple(GetItem.apply(input, lead + (i,)) for i in range(input.shape[d]))
+    return _views.multiple_views(views, "UnbindBackward0")
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:

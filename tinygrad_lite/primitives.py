@@ -916,7 +916,12 @@ class GetItem(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, index):
         ctx.in_shape, ctx.index = x.shape, index
-        return x[index]
+        out = x[index]
+        if type(out) is not np.ndarray and _is_basic(index):  # x[i] of a 1-D x: a NumPy
+            out = x[
+                (*(index if type(index) is tuple else (index,)), Ellipsis)
+            ]  # scalar; a 0-d view
+        return out
 
     @staticmethod
     def backward(ctx: Ctx, g):

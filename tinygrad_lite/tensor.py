@@ -241,7 +241,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self._array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._array.shape[0]))
+        return iter(ops.unbind(self, 0))  # (views, refused in-place while recorded: PyTorch)
 
     # Identity hash (as PyTorch), done in C: the engine's dict lookups on leaves stay cheap.
     __hash__ = object.__hash__

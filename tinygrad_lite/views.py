@@ -53,6 +53,16 @@ def record_view(t: Any, fn: Any, args: tuple) -> None:
         counter[2].append(weakref.ref(t))
 
 
+def multiple_views(views: tuple, name: str) -> tuple:
+    """Mark the views one call returned together (``unbind``, ``split``, iteration): as in
+    PyTorch, a recorded in-place write into one of them is refused."""
+    for i, v in enumerate(views):
+        info = getattr(v, "_base", None)
+        if info is not None and v._rg:
+            v._base = (info[0], info[1], (i, name))
+    return views
+
+
 def view_info(t: Any) -> tuple | None:
     """``(base, steps)`` if ``t`` is a view of another tensor, else None."""
     return getattr(t, "_base", None)
@@ -103,7 +113,15 @@ def write_through_view(t: Any, compute: Any, op: str, rebase: Any) -> Any:
     from its current history, written into its base through ``CopySlices`` (``rebase``
     writes them and makes the base the node's output); ``t`` and the base's other recorded
     views are then made again from the base."""
-    base, steps = t._base
+    base, steps = t._base[:2]
+    if len(t._base) > 2:
+        i, name = t._base[2]
+        raise RuntimeError(
+            f"{op}: Output {i} of {name} is a view and is being modified inplace. This view is "
+            "the output of a function that returns multiple views. Such functions do not allow "
+            "the output views to be modified inplace. You should replace the inplace operation "
+            "by an out-of-place one (or clone() the view first)."
+        )
     if base._rg and base.grad_fn is None:
         raise RuntimeError(
             f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
@@ -128,7 +146,7 @@ def write_through_view(t: Any, compute: Any, op: str, rebase: Any) -> Any:
 
 def refresh(v: Any) -> None:
     """Make the view ``v`` again from its base's current history (same memory)."""
-    base, steps = v._base
+    base, steps = v._base[:2]
     fresh = replay(base, steps)
     v.grad_fn, v._rg = fresh.grad_fn, fresh._rg
     if fresh.grad_fn is not None:
