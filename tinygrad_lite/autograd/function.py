@@ -266,7 +266,7 @@ def _fix_output(node: Any, out: Any, args: tuple, promotes: bool) -> np.ndarray:
     """
     raw, out = out, np.asarray(out)
     dtype = None
-    if promotes:
+    if promotes and not _same_dtype(out.dtype, args):
         want = _dt.result_type(*args)
         if out.dtype.kind == "f" and want.kind != "f":
             want = _dt.get_default_dtype().numpy
@@ -276,6 +276,15 @@ def _fix_output(node: Any, out: Any, args: tuple, promotes: bool) -> np.ndarray:
     if (out is not raw or dtype is not None) and node is not UNRECORDED and node.saved:
         node.saved = tuple([out if s is raw else _narrowed(s, dtype) for s in node.saved])
     return out
+
+
+def _same_dtype(dtype: np.dtype, args: tuple) -> bool:
+    """True if every argument is a Tensor or array of ``dtype`` (then it is the result dtype)."""
+    for a in args:
+        a = a._array if isinstance(a, Tensor) else a
+        if type(a) is not np.ndarray or a.dtype is not dtype:
+            return False
+    return True
 
 
 def _narrowed(value: Any, dtype: Any) -> Any:
@@ -336,12 +345,12 @@ def _apply1_for(fn: Any) -> Any:
                 node.parents = (x.grad_fn or x,)
                 node.seq = _next_seq()
                 node.saved = node.args = node.version = node.hooks = None
+            if promotes and xa.dtype.kind != "f":  # (a one-input op that promotes: a float op)
+                # exp, sigmoid, ... of integers or bools: computed in the default float dtype,
+                # as PyTorch (NumPy would pick float16 for int8, float64 for int64)
+                xa = xa.astype(_dt.get_default_dtype().numpy)
         else:
             xa = x
-        if promotes and xa.dtype.kind != "f":  # (a one-input op that promotes is a float op)
-            # exp, sigmoid, ... of integers or bools: computed in the default float dtype, as
-            # PyTorch (NumPy would pick float16 for int8, float64 for int64)
-            xa = xa.astype(_dt.get_default_dtype().numpy)
         try:
             out = forward(node, xa)
         except (ValueError, TypeError) as e:
@@ -350,7 +359,12 @@ def _apply1_for(fn: Any) -> Any:
             if node is not UNRECORDED and node.saved:
                 return _output(fn, node, out, (x,))  # (saved values may refer to it)
             out = np.asarray(out)
-        if view or WATCHED[0] or promotes and out.dtype is not getattr(xa, "dtype", None):
+        if (
+            view
+            or WATCHED[0]
+            or promotes
+            and (type(xa) is not np.ndarray or out.dtype is not xa.dtype)
+        ):
             return _output(fn, node, out, (x,))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
@@ -372,6 +386,7 @@ def _apply1_for(fn: Any) -> Any:
 
 
 _NUMBERS = (float, int)
+_FLOAT_SCALARS = (np.float16, np.float32, np.float64)  # (what the scalar-math path runs on)
 
 
 def _apply2_for(fn: Any) -> Any:
@@ -417,12 +432,14 @@ def _apply2_for(fn: Any) -> Any:
             view
             or WATCHED[0]
             or promotes
-            and (
-                out.dtype is not getattr(xa, "dtype", None)
-                or type(ya) is np.ndarray
-                and ya.dtype is not out.dtype
+            and not (  # NumPy's result dtype is PyTorch's when the first operand has dims
+                # and gives its dtype (or it is the scalar-math path's float and a number)
+                type(xa) in _FLOAT_SCALARS
+                or type(xa) is np.ndarray
+                and xa.ndim
+                and out.dtype is xa.dtype
             )
-        ):  # (a result dtype NumPy may have chosen differently from PyTorch: see _fix_output)
+        ):
             return _output(fn, node, out, (x, y))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
