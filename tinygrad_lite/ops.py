@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import operator
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 from . import dtypes as _dt
 from . import random as _random
 from . import views as _views
+from ._keywords import numpy_keywords
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
 from .primitives import (
@@ -486,10 +486,12 @@ ger = outer
 # ---------------------------------------------------------------------------------------
 
 
+@numpy_keywords
 def sum(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:  # noqa: A001
     return input.sum(dim, keepdim, dtype=dtype)
 
 
+@numpy_keywords
 def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:
     """Average over ``dim`` (all by default); floating point only, as PyTorch."""
     if dim is None and not keepdim and dtype is None and input._array.dtype.kind == "f":
@@ -500,14 +502,17 @@ def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = No
     return Mean.apply(input, norm_dims(input.ndim, dim, "mean"), keepdim)
 
 
+@numpy_keywords
 def prod(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:
     return input.prod(dim, keepdim, dtype=dtype)
 
 
+@numpy_keywords
 def amax(input: Any, dim: Any = (), keepdim: _bool = False) -> Any:
     return input.amax(dim, keepdim)
 
 
+@numpy_keywords
 def amin(input: Any, dim: Any = (), keepdim: _bool = False) -> Any:
     return input.amin(dim, keepdim)
 
@@ -516,6 +521,7 @@ max_result = namedtuple("max", ["values", "indices"])
 min_result = namedtuple("min", ["values", "indices"])
 
 
+@numpy_keywords
 def max(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     """``max(x)``: the largest element; ``max(x, dim)``: ``(values, indices)``;
     ``max(x, other_tensor)``: elementwise maximum."""
@@ -527,6 +533,7 @@ def max(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A0
     return _select_reduce(input, dim, keepdim, np.argmax, max_result, "max")
 
 
+@numpy_keywords
 def min(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     """Like ``max`` for the smallest element."""
     if _is_tensor(dim):
@@ -556,10 +563,12 @@ def _select_reduce(x: Any, dim: int, keepdim: _bool, argfn: Any, result: Any, op
     return result(values, _const(idx.astype(np.int64)))
 
 
+@numpy_keywords
 def argmax(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:
     return _arg_reduce(input, dim, keepdim, np.argmax, "argmax")
 
 
+@numpy_keywords
 def argmin(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:
     return _arg_reduce(input, dim, keepdim, np.argmin, "argmin")
 
@@ -586,6 +595,7 @@ def _correction(unbiased: Any, correction: Any, op: str) -> float:
     raise TypeError(f"{op}: unbiased must be a bool, got {unbiased!r}")
 
 
+@numpy_keywords
 def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = False, *,
         correction: Any = None) -> Any:  # fmt: skip
     """Variance over ``dim``: Σ(x - mean)² / (N - correction); correction defaults to 1."""
@@ -600,6 +610,7 @@ def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = Fals
     return Sum.apply(centered * centered, dim, keepdim) * (1.0 / denom if denom > 0 else np.inf)
 
 
+@numpy_keywords
 def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = False, *,
         correction: Any = None) -> Any:  # fmt: skip
     """Standard deviation: sqrt of ``var`` with the same arguments."""
@@ -621,6 +632,7 @@ def _pow_zero_grad_at_zero(v: Any, e: float) -> Any:
     return Where.apply(zero, 0.0, Sqrt.apply(safe) if e == 0.5 else Pow.apply(safe, e))
 
 
+@numpy_keywords
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) -> Any:
     """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, -inf (min |x|),
     0 (the number of nonzeros) or any number. The gradient is 0 at the zero vector, and
@@ -642,6 +654,7 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) ->
     return _pow_zero_grad_at_zero(Sum.apply(_pow_zero_grad_at_zero(a, p), dim, keepdim), 1.0 / p)
 
 
+@numpy_keywords
 def logsumexp(input: Any, dim: Any, keepdim: _bool = False) -> Any:
     """log Σ exp(x) over ``dim``, shifted by the (constant) max so it cannot overflow."""
     dim = norm_dims(input.ndim, dim, "logsumexp")
@@ -665,6 +678,7 @@ def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
     return LogSoftmax.apply(input, check_dim(input.ndim, dim, "log_softmax"))
 
 
+@numpy_keywords
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
     """Running sum along ``dim`` (a scan: O(n)); bool and integers give int64, as PyTorch."""
     return _scan(Cumsum, input, dim, dtype, "cumsum")
@@ -685,14 +699,17 @@ def _scan(prim: Any, input: Any, dim: int, dtype: Any, op: str) -> Any:
     return prim.apply(input, d)
 
 
+@numpy_keywords
 def all(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     return _const(np.all(input._array, axis=norm_dims(input.ndim, dim), keepdims=keepdim))
 
 
+@numpy_keywords
 def any(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     return _const(np.any(input._array, axis=norm_dims(input.ndim, dim), keepdims=keepdim))
 
 
+@numpy_keywords
 def count_nonzero(input: Any, dim: Any = None) -> Any:
     return _const(np.count_nonzero(input._array, axis=dim).astype(np.int64))
 
@@ -1134,19 +1151,9 @@ def _check_masks(items: tuple, shape: tuple) -> None:
 # in-place ops
 # ---------------------------------------------------------------------------------------
 
-# The ufunc an in-place op writes with, and the same operation in NumPy's scalar math
-# (for a 0-d float tensor, e.g. a scalar parameter: 3x cheaper than a ufunc with out=).
-_INPLACE_UFUNC = {
-    Add: (np.add, operator.add),
-    Sub: (np.subtract, operator.sub),
-    Mul: (np.multiply, operator.mul),
-    Div: (np.true_divide, operator.truediv),
-    Pow: (np.power, operator.pow),
-}
-
 
 def _check_leaf_inplace(t: Any, op: str) -> None:
-    if t._rg and t.grad_fn is None and STATE.grad_enabled:
+    if t._requires_grad and t.grad_fn is None and STATE.grad_enabled:
         raise RuntimeError(
             f"{op}: a leaf Variable that requires grad is being used in an in-place operation. "
             "Wrap the update in `with tinygrad_lite.no_grad():` (as optimizers do), or use the "
@@ -1159,7 +1166,11 @@ def _record_write(t: Any, compute: Any, op: str, other: Any) -> Any:
     or the base ``t`` is a view of requires grad), record it and return ``t``; else None.
     On a view the write goes through its base (see ``views.py``: PyTorch's CopySlices)."""
     info = _views.view_info(t)
-    if not (t._rg or (_is_tensor(other) and other._rg) or (info is not None and info[0]._rg)):
+    if not (
+        t._requires_grad
+        or (_is_tensor(other) and other._requires_grad)
+        or (info is not None and info[0]._requires_grad)
+    ):
         return None
     if info is None:
         return _rebase(t, compute(_snapshot(t)), op)
@@ -1191,13 +1202,13 @@ def _inplace_error(t: Any, value: Any, op: str, e: Exception) -> RuntimeError:
 
 def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
-    if STATE._grad_enabled:  # (the checks and the recording apply only while recording)
+    if STATE.grad_enabled:  # (the checks and the recording apply only while recording)
         _check_leaf_inplace(t, op)
         done = _record_write(t, lambda old: prim.apply(old, other), op, other)
         if done is not None:
             return done
-    pair = _INPLACE_UFUNC.get(prim)
-    if pair is None:  # copy_
+    ufunc = prim.inplace_ufunc  # the ufunc that writes the op's result into t (see primitives)
+    if ufunc is None:  # copy_
         value = np.asarray(_arr(other))
         if value.dtype.kind == "f" and t._array.dtype.kind in "iub":
             value = value.astype(t._array.dtype)
@@ -1207,25 +1218,13 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             raise _inplace_error(t, value, op, e) from None
         _f.bump_version(t)
         return t
-    ufunc, scalar_math = pair
     target = t._array
-    value = other._array if isinstance(other, _f.Tensor) else other
-    is_array = type(value) is np.ndarray
-    if not target.ndim and target.dtype.kind == "f" and not (is_array and value.ndim):
-        try:
-            result = scalar_math(target[()], value[()] if is_array else value)
-            if isinstance(result, np.floating):  # (anything else: the ufunc says what is wrong)
-                target[()] = result  # (a float64 result is cast, as ufunc's same_kind does)
-                _f.bump_version(t)
-                return t
-        except (TypeError, ValueError):  # e.g. read-only: the ufunc below gives the error
-            pass
     if ufunc is np.true_divide and target.dtype.kind != "f":
         raise RuntimeError(
             f"{op}: result type Float can't be cast to the desired output type {t.dtype}"
         )
     try:  # (casting="same_kind", the default)
-        ufunc(target, value, target)
+        ufunc(target, _arr(other), target)
     except (TypeError, ValueError) as e:
         raise _inplace_error(
             t,
@@ -1265,7 +1264,7 @@ def inplace_unary(t: Any, fn: Any, op: str) -> Any:
 
 def _snapshot(t: Any) -> Any:
     """The old value of ``t`` (a copy) attached where ``t`` was in the graph."""
-    return _f.Tensor._make(t._array.copy(), t.grad_fn, t._rg)
+    return _f.Tensor._make(t._array.copy(), t.grad_fn, t._requires_grad)
 
 
 def _rebase(t: Any, result: Any, op: str) -> Any:
@@ -1279,10 +1278,10 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
     if node.saved:  # a saved output is t's memory from now on
         node.saved = tuple(t._array if s is node.out else s for s in node.saved)
     node.out = t._array
-    node.version = counter = _f.version_counter(t)
-    counter[1] = node.seq  # this write made the node's output: it must not count against it
+    node.out_version = counter = _f.version_counter(t)
+    counter.last_write_seq = node.seq  # this write made the node's output: not against it
     t.grad_fn = node
-    t._rg = True
+    t._requires_grad = True
     _views.refresh_views(t)  # its views in the graph come out of the new node now
     return t
 

@@ -16,12 +16,13 @@ import numpy as np
 
 from . import autograd as _autograd
 from . import dtypes as _dt
-from . import ops
+from . import ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from ._format import tensor_repr
+from ._keywords import numpy_keywords
 from .autograd import function as _function
-from .autograd.engine import run_backward
 from .device import check_device
 from .device import device as _device
+from .legacy import Size, dtype_of_type, type_name
 from .primitives import (
     Abs,
     Add,
@@ -59,6 +60,17 @@ from .primitives import (
 
 __all__ = ["Tensor"]
 
+
+def _applies(prim: Any) -> Callable:
+    """Mark a method that only calls ``prim.apply`` (autograd.fast rebinds it to that apply)."""
+
+    def mark(method: Callable) -> Callable:
+        method.primitive = prim  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
 _new = object.__new__
 _CPU = _device("cpu")
 
@@ -70,20 +82,38 @@ class Tensor:
     prefer ``tinygrad_lite.tensor(data, dtype=..., requires_grad=...)``.
     """
 
-    # (_base: set only on views, read with getattr(t, "_base", None): see views.py)
-    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_counter", "_hooks", "_base", "__weakref__")
+    __slots__ = (
+        "_array",
+        "_requires_grad",
+        "grad",
+        "grad_fn",
+        "_version_counter",
+        "_hooks",
+        "_base",  # set only on views, read with getattr(t, "_base", None): see views.py
+        "__weakref__",
+    )
     __array_priority__ = 1000
 
-    def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
-        self._init_leaf(np.array(data, dtype=_dt.get_default_dtype().numpy), None, requires_grad)
+    def __init__(self, *data: Any, requires_grad: bool = False) -> None:
+        dtype = _dt.get_default_dtype().numpy
+        if data and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
+            array = np.zeros(data, dtype=dtype)  # Tensor(2, 3): the size form (zeros)
+        elif len(data) > 1:
+            raise TypeError(
+                f"Tensor(): pass sizes as integers (Tensor(2, 3)) or one sequence of data "
+                f"(Tensor([1, 2])), got {data!r}"
+            )
+        else:
+            array = np.array(data[0] if data else (), dtype=dtype)
+        self._init_leaf(array, None, requires_grad)
 
     def _init_leaf(self, array: np.ndarray, version: Any, requires_grad: bool) -> None:
         """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
         self._array = array
-        self._rg = False
+        self._requires_grad = False
         self.grad = None
         self.grad_fn = None
-        self._counter = version  # version counter (None until needed: see version_counter)
+        self._version_counter = version  # (None until needed: see function.version_counter)
         self._hooks = None
         if requires_grad:
             self.requires_grad_(True)
@@ -93,10 +123,10 @@ class Tensor:
         """Wrap ``array`` without copying (internal fast constructor)."""
         t = _new(Tensor)
         t._array = array
-        t._rg = requires_grad
+        t._requires_grad = requires_grad
         t.grad = None
         t.grad_fn = grad_fn
-        t._counter = version
+        t._version_counter = version
         t._hooks = None
         return t
 
@@ -104,13 +134,13 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many times this tensor (or a view sharing its memory) was changed in place."""
-        counter = self._counter
-        return 0 if counter is None else counter[0]
+        counter = self._version_counter
+        return 0 if counter is None else counter.writes
 
     @property
     def requires_grad(self) -> bool:
         """Whether operations on this tensor are recorded for backward."""
-        return self._rg
+        return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -133,8 +163,8 @@ class Tensor:
         self._array = array
 
     @property
-    def shape(self) -> tuple:
-        return self._array.shape
+    def shape(self) -> Size:
+        return Size(self._array.shape)
 
     @property
     def ndim(self) -> int:
@@ -173,7 +203,7 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:
         """The shape as a tuple, or the length of dimension ``dim``."""
-        return self._array.shape if dim is None else self._array.shape[dim]
+        return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self) -> int:
         return self._array.ndim
@@ -212,7 +242,7 @@ class Tensor:
         fn = _UFUNCS.get(ufunc)
         if method != "__call__" or kwargs or fn is None:
             return NotImplemented
-        return fn(*inputs)
+        return fn.apply(*inputs) if isinstance(fn, type) else fn(*inputs)
 
     def __float__(self) -> float:
         return builtins.float(self.item())
@@ -250,7 +280,7 @@ class Tensor:
         extras = []
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name()}>")
-        elif self._rg:
+        elif self._requires_grad:
             extras.append("requires_grad=True")
         return tensor_repr(self._array, repr(self.dtype), _dt.get_default_dtype().numpy, extras)
 
@@ -287,9 +317,12 @@ class Tensor:
         return Cast.apply(self, np_dtype)
 
     def type(self, dtype: Any = None) -> Any:
+        """The type string (``'torch.FloatTensor'``), or this tensor converted to ``dtype`` (a
+        dtype, a typed class such as ``LongTensor`` or its name ``'torch.LongTensor'``)."""
         if dtype is None:
-            return f"tinygrad_lite.{self.dtype.name.capitalize()}Tensor"
-        return self.to(dtype)
+            return type_name(self._array.dtype)
+        named = dtype_of_type(dtype)
+        return self.to(dtype if named is None else _dt.from_numpy_dtype(named))
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
@@ -361,7 +394,7 @@ class Tensor:
     def detach_(self) -> Tensor:
         _function.version_counter(self)  # (the node that made it keeps seeing its writes)
         self.grad_fn = None
-        self._rg = False
+        self._requires_grad = False
         return self
 
     # ------------------------------------------------------------------ autograd
@@ -377,13 +410,13 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables; use .detach() to get "
                 "a tensor that does not require grad"
             )
-        self._rg = builtins.bool(requires_grad)
+        self._requires_grad = builtins.bool(requires_grad)
         return self
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor too after backward (no-op on leaves)."""
         if self.grad_fn is None:
-            if not self._rg:
+            if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         if self.retains_grad:  # a second call changes nothing (one hook, one .grad)
@@ -408,7 +441,7 @@ class Tensor:
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor
         replaces the gradient. Returns a function that removes the hook."""
-        if not self._rg:
+        if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         hooks = self.grad_fn.hooks if self.grad_fn is not None else self._hooks
         if hooks is None:
@@ -434,12 +467,6 @@ class Tensor:
         inputs: Sequence[Tensor] | None = None,
     ) -> None:
         """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
-        if gradient is None and inputs is None and not create_graph and self.grad_fn is not None:
-            a = self._array
-            seed = None if a.ndim else _dt.SCALAR_ONES.get(a.dtype)
-            if seed is not None:  # loss.backward(), the usual call: the seed is 1 of a's dtype
-                run_backward((self,), (seed,), bool(retain_graph))
-                return
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(
                 f"backward: gradient must be a Tensor or None, got {type(gradient).__name__}; "
@@ -449,16 +476,30 @@ class Tensor:
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ operators
-    # An operator or method that only applies a primitive *is* that primitive's ``apply``
-    # (``__add__ = Add.apply``): one Python call per op (see autograd.function._apply2_for).
-    __add__ = __radd__ = Add.apply  # (2 + x is x + 2, as in PyTorch: x is the first input)
+    # ``@_applies(Prim)`` marks a method that only calls ``Prim.apply``: the fast engine
+    # (autograd.fast) makes it that primitive's apply itself, one Python call per op.
+    @_applies(Add)
+    def __add__(self, other: Any) -> Tensor:
+        return Add.apply(self, other)
 
-    __sub__ = Sub.apply
+    @_applies(Add)
+    def __radd__(self, other: Any) -> Tensor:
+        return Add.apply(self, other)  # 2 + x is x + 2, as in PyTorch
+
+    @_applies(Sub)
+    def __sub__(self, other: Any) -> Tensor:
+        return Sub.apply(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
         return Sub.apply(other, self)
 
-    __mul__ = __rmul__ = Mul.apply  # (2 * x is x * 2, as in PyTorch)
+    @_applies(Mul)
+    def __mul__(self, other: Any) -> Tensor:
+        return Mul.apply(self, other)
+
+    @_applies(Mul)
+    def __rmul__(self, other: Any) -> Tensor:
+        return Mul.apply(self, other)  # 2 * x is x * 2, as in PyTorch
 
     def __truediv__(self, other: Any) -> Tensor:
         return ops.div(self, other)
@@ -466,7 +507,9 @@ class Tensor:
     def __rtruediv__(self, other: Any) -> Tensor:
         return ops.div(other, self)
 
-    __pow__ = Pow.apply
+    @_applies(Pow)
+    def __pow__(self, exponent: Any) -> Tensor:
+        return Pow.apply(self, exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
         return Pow.apply(base, self)
@@ -477,12 +520,16 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
 
-    __neg__ = Neg.apply
+    @_applies(Neg)
+    def __neg__(self) -> Tensor:
+        return Neg.apply(self)
 
     def __pos__(self) -> Tensor:
         return self
 
-    __abs__ = Abs.apply
+    @_applies(Abs)
+    def __abs__(self) -> Tensor:
+        return Abs.apply(self)
 
     def __floordiv__(self, other: Any) -> Tensor:
         return ops.floor_divide(self, other)
@@ -576,43 +623,75 @@ class Tensor:
         """Sum of the main diagonal of a 2-D tensor."""
         return ops.trace(self)
 
-    neg = Neg.apply
+    @_applies(Neg)
+    def neg(self) -> Tensor:
+        return Neg.apply(self)
 
-    abs = Abs.apply
+    @_applies(Abs)
+    def abs(self) -> Tensor:
+        return Abs.apply(self)
 
-    exp = Exp.apply
+    @_applies(Exp)
+    def exp(self) -> Tensor:
+        return Exp.apply(self)
 
-    log = Log.apply
+    @_applies(Log)
+    def log(self) -> Tensor:
+        return Log.apply(self)
 
-    log1p = Log1p.apply
+    @_applies(Log1p)
+    def log1p(self) -> Tensor:
+        return Log1p.apply(self)
 
-    expm1 = Expm1.apply
+    @_applies(Expm1)
+    def expm1(self) -> Tensor:
+        return Expm1.apply(self)
 
-    sqrt = Sqrt.apply
+    @_applies(Sqrt)
+    def sqrt(self) -> Tensor:
+        return Sqrt.apply(self)
 
-    rsqrt = Rsqrt.apply
+    @_applies(Rsqrt)
+    def rsqrt(self) -> Tensor:
+        return Rsqrt.apply(self)
 
-    sin = Sin.apply
+    @_applies(Sin)
+    def sin(self) -> Tensor:
+        return Sin.apply(self)
 
-    cos = Cos.apply
+    @_applies(Cos)
+    def cos(self) -> Tensor:
+        return Cos.apply(self)
 
-    tan = Tan.apply
+    @_applies(Tan)
+    def tan(self) -> Tensor:
+        return Tan.apply(self)
 
-    tanh = Tanh.apply
+    @_applies(Tanh)
+    def tanh(self) -> Tensor:
+        return Tanh.apply(self)
 
-    sigmoid = Sigmoid.apply
+    @_applies(Sigmoid)
+    def sigmoid(self) -> Tensor:
+        return Sigmoid.apply(self)
 
-    relu = Relu.apply
+    @_applies(Relu)
+    def relu(self) -> Tensor:
+        return Relu.apply(self)
 
     def erf(self) -> Tensor:
         return ops.erf(self)
 
-    sign = Sign.apply
+    @_applies(Sign)
+    def sign(self) -> Tensor:
+        return Sign.apply(self)
 
     def square(self) -> Tensor:
         return Mul.apply(self, self)
 
-    reciprocal = Reciprocal.apply
+    @_applies(Reciprocal)
+    def reciprocal(self) -> Tensor:
+        return Reciprocal.apply(self)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         return ops.clamp(self, min, max)
@@ -653,42 +732,53 @@ class Tensor:
 
     mean = ops.mean  # (x.mean() is ops.mean(x): one call)
 
+    @numpy_keywords
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         t = self if dtype is None else self.to(dtype)
         return Prod.apply(t, ops.norm_dims(self.ndim, dim, "prod"), keepdim)
 
+    @numpy_keywords
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amax")
         return Amax.apply(self, dims, keepdim)
 
+    @numpy_keywords
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amin")
         return Amin.apply(self, dims, keepdim)
 
+    @numpy_keywords
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Largest element; with ``dim`` a ``(values, indices)`` pair; with a Tensor, maximum."""
         return ops.max(self, dim, keepdim)
 
+    @numpy_keywords
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.min(self, dim, keepdim)
 
+    @numpy_keywords
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return ops.argmax(self, dim, keepdim)
 
+    @numpy_keywords
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return ops.argmin(self, dim, keepdim)
 
+    @numpy_keywords
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> Tensor:  # fmt: skip
         return ops.var(self, dim, unbiased, keepdim, correction=correction)
 
+    @numpy_keywords
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> Tensor:  # fmt: skip
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
 
+    @numpy_keywords
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.norm(self, p, dim, keepdim)
 
+    @numpy_keywords
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         return ops.logsumexp(self, dim, keepdim)
 
@@ -698,15 +788,19 @@ class Tensor:
     def log_softmax(self, dim: int) -> Tensor:
         return ops.log_softmax(self, dim)
 
+    @numpy_keywords
     def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
         return ops.cumsum(self, dim, dtype=dtype)
 
+    @numpy_keywords
     def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
         return ops.cumprod(self, dim, dtype=dtype)
 
+    @numpy_keywords
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.all(self, dim, keepdim)
 
+    @numpy_keywords
     def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.any(self, dim, keepdim)
 
@@ -838,7 +932,7 @@ class Tensor:
     clip_ = clamp_
 
     def zero_(self) -> Tensor:
-        if not self._rg:  # nothing to record (e.g. a .grad): write zeros, also over inf/nan
+        if not self._requires_grad:  # nothing to record (a .grad): write zeros, also over inf/nan
             try:
                 self._array[...] = 0  # (any dtype takes a zero; 10x cheaper than np.copyto)
             except ValueError as e:
@@ -871,34 +965,235 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return ops.inplace(self, Div, other, "div_")
 
+    # --- the wider PyTorch surface (issue 24): ops_math, ops_shape, ops_sorting, ops_linalg
+    def sinh(self) -> Tensor:
+        return ops_math.sinh(self)
 
-def _binary_ufunc(prim: Any) -> Callable[[Any, Any], Tensor]:
-    return lambda a, b: prim.apply(a, b)
+    def cosh(self) -> Tensor:
+        return ops_math.cosh(self)
+
+    def asin(self) -> Tensor:
+        return ops_math.asin(self)
+
+    def acos(self) -> Tensor:
+        return ops_math.acos(self)
+
+    def atan(self) -> Tensor:
+        return ops_math.atan(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        return ops_math.atan2(self, other)
+
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+
+    def log2(self) -> Tensor:
+        return ops_math.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops_math.log10(self)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return ops_math.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return ops_math.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return ops_math.bitwise_xor(self, other)
+
+    def bitwise_not(self) -> Tensor:
+        return ops_math.bitwise_not(self)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return ops_shape.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def fliplr(self) -> Tensor:
+        return ops_shape.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return ops_shape.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return ops_shape.roll(self, shifts, dims)
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:  # fmt: skip
+        return ops_shape.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return ops_shape.diff(self, n, dim, prepend, append)
+
+    def kron(self, other: Tensor) -> Tensor:
+        return ops_shape.kron(self, other)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return ops_sorting.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return ops_sorting.argsort(self, dim, descending, stable)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+               return_counts: bool = False, dim: int | None = None) -> Any:  # fmt: skip
+        return ops_sorting.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return ops_sorting.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self) -> Tensor:
+        return ops_sorting.argwhere(self)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+        return ops_sorting.histc(self, bins, min, max)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+        return ops_sorting.bincount(self, weights, minlength)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        return ops_linalg.mv(self, vec)
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        return ops_linalg.cross(self, other, dim)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return ops_linalg.diagonal(self, offset, dim1, dim2)
+
+    def inverse(self) -> Tensor:
+        return ops_linalg.inverse(self)
+
+    def det(self) -> Tensor:
+        return ops_linalg.det(self)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return ops_linalg.svd(self, some, compute_uv)
+
+    def nelement(self) -> int:
+        """The number of elements (``numel``)."""
+        return self._array.size
+
+    def pin_memory(self, device: Any = None) -> Tensor:
+        """Pinned memory only matters for copies to a GPU: the tensor itself."""
+        return self
+
+    def is_pinned(self, device: Any = None) -> bool:
+        return False
+
+    @property
+    def is_xpu(self) -> bool:
+        return False
+
+    @property
+    def is_mps(self) -> bool:
+        return False
+
+    # in-place forms (the result written into this tensor; see ops_math.inplace_unary)
+    def sin_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sin, "sin_")
+
+    def cos_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.cos, "cos_")
+
+    def tan_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.tan, "tan_")
+
+    def tanh_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.tanh, "tanh_")
+
+    def sigmoid_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sigmoid, "sigmoid_")
+
+    def relu_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.relu, "relu_")
+
+    def exp_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.exp, "exp_")
+
+    def log_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.log, "log_")
+
+    def sqrt_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sqrt, "sqrt_")
+
+    def abs_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.abs, "abs_")
+
+    def neg_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.neg, "neg_")
+
+    def reciprocal_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.reciprocal, "reciprocal_")
+
+    def square_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.square, "square_")
+
+    def floor_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.floor, "floor_")
+
+    def ceil_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.ceil, "ceil_")
+
+    def round_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.round, "round_")
+
+    def trunc_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.trunc, "trunc_")
+
+    def sign_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sign, "sign_")
+
+    def sinh_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops_math.sinh, "sinh_")
+
+    def cosh_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops_math.cosh, "cosh_")
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return ops_math.inplace_view(self, lambda t: ops.unsqueeze(t, dim), "unsqueeze_")
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return ops_math.inplace_view(self, lambda t: ops.squeeze(t, dim), "squeeze_")
+
+    def t_(self) -> Tensor:
+        return ops_math.inplace_view(self, ops.t, "t_")
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return ops_math.inplace_view(self, lambda t: ops.transpose(t, dim0, dim1), "transpose_")
+
+    def resize_(self, *sizes: Any) -> Tensor:
+        """Same number of elements only: a reshape written into this tensor."""
+        return ops_math.inplace_view(self, lambda t: ops.reshape(t, *sizes), "resize_")
 
 
 _UFUNCS: dict = {
-    np.add: _binary_ufunc(Add),
-    np.subtract: _binary_ufunc(Sub),
-    np.multiply: _binary_ufunc(Mul),
-    np.true_divide: _binary_ufunc(Div),
-    np.power: _binary_ufunc(Pow),
-    np.maximum: _binary_ufunc(Maximum),
-    np.minimum: _binary_ufunc(Minimum),
+    np.add: Add,
+    np.subtract: Sub,
+    np.multiply: Mul,
+    np.true_divide: Div,
+    np.power: Pow,
+    np.maximum: Maximum,
+    np.minimum: Minimum,
     np.matmul: lambda a, b: ops.matmul(a, b),
-    np.negative: Neg.apply,
-    np.exp: Exp.apply,
-    np.log: Log.apply,
-    np.log1p: Log1p.apply,
-    np.expm1: Expm1.apply,
-    np.sqrt: Sqrt.apply,
-    np.sin: Sin.apply,
-    np.cos: Cos.apply,
-    np.tan: Tan.apply,
-    np.tanh: Tanh.apply,
-    np.abs: Abs.apply,
-    np.sign: Sign.apply,
-    np.reciprocal: Reciprocal.apply,
+    np.negative: Neg,
+    np.exp: Exp,
+    np.log: Log,
+    np.log1p: Log1p,
+    np.expm1: Expm1,
+    np.sqrt: Sqrt,
+    np.sin: Sin,
+    np.cos: Cos,
+    np.tan: Tan,
+    np.tanh: Tanh,
+    np.abs: Abs,
+    np.sign: Sign,
+    np.reciprocal: Reciprocal,
     np.square: lambda a: Mul.apply(a, a),
+    np.sinh: ops_math.sinh,  # (issue 24: the ops of ops_math, for formulas run on Tensors)
+    np.cosh: ops_math.cosh,
+    np.arcsin: ops_math.asin,
+    np.arccos: ops_math.acos,
+    np.arctan: ops_math.atan,
+    np.arctan2: ops_math.atan2,
+    np.log2: ops_math.log2,
+    np.log10: ops_math.log10,
     np.equal: lambda a, b: ops.eq(a, b),
     np.not_equal: lambda a, b: ops.ne(a, b),
     np.less: lambda a, b: ops.lt(a, b),
@@ -908,4 +1203,4 @@ _UFUNCS: dict = {
 }
 
 # let the engine and Function build Tensors (see autograd.function)
-_function.Tensor, _function._make = Tensor, Tensor._make
+_function.Tensor = Tensor

@@ -26,6 +26,23 @@ from .primitives import Expand, GetItem, Permute, Reshape, masked
 
 Ctx = Any
 
+# the recorded views of each base (weak references), made again when the base is rebased
+# (keyed by id: a WeakKeyDictionary would compare Tensors with ==, which is elementwise)
+_LIVE: dict = {}  # id(base) -> (weak reference to base, [weak references to its views])
+
+
+def _live_views(base: Any, create: bool = False) -> list | None:
+    """The list of ``base``'s recorded views (made if ``create``; gone with the base)."""
+    key = id(base)
+    entry = _LIVE.get(key)
+    if entry is not None and entry[0]() is base:
+        return entry[1]
+    if not create:
+        return None
+    entry = _LIVE[key] = (weakref.ref(base, lambda _, key=key: _LIVE.pop(key, None)), [])
+    return entry[1]
+
+
 # how each view primitive makes its view of an array (replayed on arrays in CopySlices)
 _ON_ARRAY = {
     GetItem: lambda a, index: a[index],
@@ -38,19 +55,20 @@ _ON_ARRAY = {
 def record_view(t: Any, fn: Any, args: tuple) -> None:
     """Called for the output ``t`` of a view primitive ``fn`` on ``args``: if ``t`` really
     shares memory with its input (not the copy an advanced index makes), remember its root
-    base and the steps from it; a recorded view is listed on the base's version counter,
-    so that a write into the base makes it again."""
+    base and the steps from it; a recorded view is listed (``_LIVE``), so that a write
+    into the base makes it again."""
     x = args[0]
     if not isinstance(x, _f.Tensor) or not np.may_share_memory(t._array, x._array):
         return
     info = getattr(x, "_base", None)
-    base, steps = (x, ()) if info is None else info
-    t._base = (base, steps + ((fn, args[1:]),))
-    if t._rg:
-        counter = t._counter
-        if len(counter) == 2:
-            counter.append([])
-        counter[2].append(weakref.ref(t))
+    base, steps, mark = (x, (), ()) if info is None else (info[0], info[1], info[2:])
+    t._base = (base, steps + ((fn, args[1:]),), *mark)  # (a view of one of several: too)
+    if t._requires_grad:
+        refs = _live_views(base, create=True)
+        refs.append(weakref.ref(t))
+        n = len(refs)
+        if n >= 64 and not n & (n - 1):  # now and then: drop the views that are gone
+            refs[:] = [r for r in refs if r() is not None]
 
 
 def multiple_views(views: tuple, name: str) -> tuple:
@@ -58,7 +76,7 @@ def multiple_views(views: tuple, name: str) -> tuple:
     PyTorch, a recorded in-place write into one of them is refused."""
     for i, v in enumerate(views):
         info = getattr(v, "_base", None)
-        if info is not None and v._rg:
+        if info is not None and v._requires_grad:
             v._base = (info[0], info[1], (i, name))
     return views
 
@@ -122,24 +140,26 @@ def write_through_view(t: Any, compute: Any, op: str, rebase: Any) -> Any:
             "the output views to be modified inplace. You should replace the inplace operation "
             "by an out-of-place one (or clone() the view first)."
         )
-    if base._rg and base.grad_fn is None:
+    if base._requires_grad and base.grad_fn is None:
         raise RuntimeError(
             f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
             "operation. Wrap the update in `with tinygrad_lite.no_grad():`, or use the "
             "out-of-place form."
         )
     current = replay(base, steps)
-    old = _f.Tensor._make(current._array.copy(), current.grad_fn, current._rg)
+    old = _f.Tensor._make(current._array.copy(), current.grad_fn, current._requires_grad)
     new = compute(old)
     if new.shape != t.shape:
         raise RuntimeError(
             f"{op}: output with shape {tuple(t.shape)} doesn't match the broadcast shape "
             f"{tuple(new.shape)}"
         )
-    alias = _f.Tensor._make(base._array, base.grad_fn, base._rg)  # (read only: not saved)
+    alias = _f.Tensor._make(
+        base._array, base.grad_fn, base._requires_grad
+    )  # (read only: not saved)
     rebase(base, CopySlices.apply(alias, new, steps), op)
     refresh_views(base)
-    if not t._rg:  # (a view that was not recorded: it is now)
+    if not t._requires_grad:  # (a view that was not recorded: it is now)
         refresh(t)
     return t
 
@@ -148,25 +168,22 @@ def refresh(v: Any) -> None:
     """Make the view ``v`` again from its base's current history (same memory)."""
     base, steps = v._base[:2]
     fresh = replay(base, steps)
-    v.grad_fn, v._rg = fresh.grad_fn, fresh._rg
+    v.grad_fn, v._requires_grad = fresh.grad_fn, fresh._requires_grad
     if fresh.grad_fn is not None:
         fresh.grad_fn.out = v._array
 
 
 def refresh_views(base: Any) -> None:
     """After ``base`` was rebased by an in-place write: make its recorded views again."""
-    counter = base._counter
-    if counter is None or len(counter) < 3:
+    refs = _live_views(base)
+    if not refs:
         return
-    refs, counter[2] = counter[2], []  # (making a view again lists a new one: not these)
-    alive = []
-    for ref in refs:
+    listed = refs[:]
+    for ref in listed:
         v = ref()
         if v is not None:
-            if v._base[0] is base:
-                refresh(v)
-            alive.append(ref)
-    counter[2] = alive  # (the views made by refresh were temporaries: not kept)
+            refresh(v)  # (this lists a temporary view: dropped below)
+    refs[:] = [r for r in listed if r() is not None]
 
 
-_f._record_view = record_view
+_f.record_view = record_view
