@@ -279,7 +279,7 @@ def _result_array(fn: Any, node: Any, out: Any, args: tuple) -> np.ndarray:
     where a float op ran on integers or bools.
     """
     raw, out, dtype = out, np.asarray(out), None
-    if fn.promotes and not _same_dtype(out.dtype, args):
+    if fn.promotes:
         want = _dt.result_type(*args)
         if out.dtype.kind == "f" and want.kind != "f":
             want = _dt.get_default_dtype().numpy
@@ -289,15 +289,6 @@ def _result_array(fn: Any, node: Any, out: Any, args: tuple) -> np.ndarray:
     if out is not raw and node is not UNRECORDED and node.saved:
         node.saved = tuple(out if s is raw else _narrowed(s, dtype) for s in node.saved)
     return out
-
-
-def _same_dtype(dtype: np.dtype, args: tuple) -> bool:
-    """True if every argument is a Tensor or array of ``dtype`` (then it is the result dtype)."""
-    for a in args:
-        a = a._array if isinstance(a, Tensor) else a
-        if type(a) is not np.ndarray or a.dtype is not dtype:
-            return False
-    return True
 
 
 def _narrowed(value: Any, dtype: Any) -> Any:

@@ -56,7 +56,8 @@ def _new_node(fn: type, parents: tuple) -> Node:
 def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` on ``args`` in the general case (``_apply``'s step 3)."""
     Tensor = _function.Tensor
-    out = _function._result_array(fn, node, out, args)
+    if not (fn.promotes and type(out) is np.ndarray and _same_dtype(out.dtype, args)):
+        out = _function._result_array(fn, node, out, args)  # (else: nothing to change)
     version = version_counter(args[0]) if fn.is_view else None
     if node is UNRECORDED:
         t = Tensor._make(out, None, False, version)
@@ -78,6 +79,17 @@ def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     if version is not None:
         _function.record_view(t, fn, args)
     return t
+
+
+def _same_dtype(dtype: np.dtype, args: tuple) -> bool:
+    """True if every argument is a Tensor or array of ``dtype``: then it is PyTorch's result
+    dtype too, and ``dtypes.result_type`` need not run (it costs microseconds)."""
+    Tensor = _function.Tensor
+    for a in args:
+        a = a._array if isinstance(a, Tensor) else a
+        if type(a) is not np.ndarray or a.dtype is not dtype:
+            return False
+    return True
 
 
 def _apply_any(fn: Any, *args: Any) -> Any:
@@ -165,6 +177,7 @@ def _apply2_for(fn: Any) -> Any:
     forward, op = fn.forward, fn.__name__.lower()
     promotes, view = fn.promotes, fn.is_view
     exact_scalar_math = promotes and fn.inplace_ufunc in EXACT_SCALAR_UFUNCS
+    ndarray = np.ndarray
 
     def apply(x: Any, y: Any) -> Any:
         px = py = None
@@ -204,10 +217,10 @@ def _apply2_for(fn: Any) -> Any:
             or promotes
             and not (  # NumPy's result dtype is PyTorch's when the first operand has dims
                 # and gives its dtype (or it is the scalar-math path's float and a number)
-                type(xa) in _FLOAT_SCALARS
-                or type(xa) is np.ndarray
+                type(xa) is ndarray
                 and xa.ndim
                 and out.dtype is xa.dtype
+                or type(xa) in _FLOAT_SCALARS
             )
         ):
             return finish(fn, node, out, (x, y))
