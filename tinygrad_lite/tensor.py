@@ -89,6 +89,7 @@ class Tensor:
         "grad_fn",
         "_version_counter",
         "_hooks",
+        "_base",  # set only on views, read with getattr(t, "_base", None): see views.py
         "__weakref__",
     )
     __array_priority__ = 1000
@@ -154,7 +155,7 @@ class Tensor:
     def data(self) -> Tensor:
         """A Tensor sharing this one's array, detached from the graph; in-place changes to it
         are not tracked (PyTorch's ``.data``)."""
-        return Tensor._make(self._array, None, False)
+        return Tensor._make(self._array.view(), None, False)  # (see detach)
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -270,7 +271,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self._array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._array.shape[0]))
+        return iter(ops.unbind(self, 0))  # (views, refused in-place while recorded: PyTorch)
 
     # Identity hash (as PyTorch), done in C: the engine's dict lookups on leaves stay cheap.
     __hash__ = object.__hash__
@@ -384,8 +385,11 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """The same values (shared array and version counter), cut from the graph."""
-        return Tensor._make(self._array, None, False, _function.version_counter(self))
+        """The same values (shared memory and version counter), cut from the graph: a
+        constant, also to higher-order gradients. Its array is a new view of the memory, so
+        that the values an op saves are never mistaken for this tensor's (they are matched
+        to inputs by the array object)."""
+        return Tensor._make(self._array.view(), None, False, _function.version_counter(self))
 
     def detach_(self) -> Tensor:
         _function.version_counter(self)  # (the node that made it keeps seeing its writes)
@@ -414,6 +418,8 @@ class Tensor:
         if self.grad_fn is None:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self.retains_grad:  # a second call changes nothing (one hook, one .grad)
             return
         import weakref
 
@@ -574,7 +580,7 @@ class Tensor:
         return ops.logical_not(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return GetItem.apply(self, ops.normalize_index(index))
+        return GetItem.apply(self, ops.normalize_index(index, self._array.shape))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         ops.setitem_(self, index, value)
@@ -790,8 +796,12 @@ class Tensor:
         return ops.log_softmax(self, dim)
 
     @numpy_keywords
-    def cumsum(self, dim: int) -> Tensor:
-        return ops.cumsum(self, dim)
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumsum(self, dim, dtype=dtype)
+
+    @numpy_keywords
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype)
 
     @numpy_keywords
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -936,10 +946,10 @@ class Tensor:
                 raise ops._inplace_error(self, 0, "zero_", e) from None
             _function.bump_version(self)
             return self
-        return ops.inplace_unary(self, lambda t: t * 0, "zero_")
+        return ops.inplace(self, CopyFrom, 0.0, "zero_")
 
     def fill_(self, value: Any) -> Tensor:
-        return ops.inplace_unary(self, lambda t: t * 0 + value, "fill_")
+        return ops.inplace(self, CopyFrom, value, "fill_")  # (a write: inf/NaN replaced)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         return ops.inplace(self, CopyFrom, src, "copy_")
