@@ -36,8 +36,8 @@ def arity(cls: type) -> int | None:
     """How many arguments ``cls.forward`` takes after ctx, if all are plain positional ones
     without defaults (read from its signature); None otherwise (``*xs``, defaults)."""
     params = list(inspect.signature(cls.forward).parameters.values())[1:]
-    plain = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    if all(p.kind is plain and p.default is inspect.Parameter.empty for p in params):
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    if all(p.kind is positional and p.default is inspect.Parameter.empty for p in params):
         return len(params)
     return None
 
