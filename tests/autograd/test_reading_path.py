@@ -100,7 +100,7 @@ def test_every_patch_of_the_seam_is_listed_with_a_reason():
 
 
 def test_ci_runs_the_whole_suite_on_both_engines():
-    ci = (os.path.dirname(PACKAGE.rstrip(os.sep)) + os.sep + os.path.join(".ci", "run"))
+    ci = os.path.dirname(PACKAGE.rstrip(os.sep)) + os.sep + os.path.join(".ci", "run")
     with open(ci, encoding="utf-8") as f:
         lines = [line.strip() for line in f]
     assert any(line.endswith("python3 -m pytest") and "REFERENCE" not in line for line in lines)
