@@ -20,6 +20,10 @@ Rules that keep this table short:
   indexing, NumPy ufuncs (``np.cos``...) and the two helpers ``expand``/``permute`` below.
   Arrays and Tensors understand all of these, so the same formula gives first-order
   gradients on arrays and higher-order ones on Tensors (``create_graph=True``).
+- A primitive may declare ``method = "name"`` (and ``ufunc = np.something``): that alone
+  makes ``Tensor.name``, ``tinygrad_lite.name`` and ``np.something(tensor)`` run it (see
+  ``tensor.register_op``); ``inplace_ufunc`` names the ufunc its in-place form writes with.
+  How to add an op: ``docs/adding-an-op.md``.
 Composite ops (var, logsumexp, gelu, ...) live in ``ops.py`` and have no backward code of
 their own.
 """
@@ -31,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.function import Primitive
+from .autograd.function import PRIMITIVE_CLASSES, Primitive
+from .autograd.kinds import FloatOp, ViewPrimitive
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 
@@ -45,9 +50,7 @@ _add_reduce = np.add.reduce
 
 def expand(g: Any, shape: tuple) -> Any:
     """Broadcast ``g`` to ``shape`` (for arrays: a read-only view)."""
-    if isinstance(g, (np.ndarray, np.generic)):  # NumPy gives scalars for 0-d results
-        return np.broadcast_to(g, shape)
-    return g.expand(shape)
+    return np.broadcast_to(g, shape) if isinstance(g, (np.ndarray, np.generic)) else g.expand(shape)
 
 
 def permute(g: Any, axes: tuple) -> Any:
@@ -199,20 +202,24 @@ class Pow(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         x, y = ctx.saved[:2]
-        gx = gy = None
-        to_x, to_y = ctx.parents
-        if to_x is not None and type(y) in (int, float) and y == 2:  # x**2, the usual case
-            gx = g * (x + x)  # = g * (2 x), PyTorch's order
-        elif to_x is not None:
-            y_zero = values(y) == 0
-            if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
-                gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
-            else:
-                gx = g * y * x ** (y - 1)
-        if to_y is not None:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
-            zero_base = (values(x) == 0) & (values(y) >= 0)
-            gy = select(zero_base, 0.0, g * ctx.saved[2] * np.log(select(zero_base, 1.0, x)))
-        return gx, gy
+        gx = None if ctx.parents[0] is None else _pow_base_grad(g, x, y)
+        return gx, (None if ctx.parents[1] is None else _pow_exponent_grad(g, x, y, ctx.saved[2]))
+
+
+def _pow_base_grad(g: Any, x: Any, y: Any) -> Any:
+    """g · y · x^(y-1); 0 where y = 0 (also at x = 0, where x^-1 would be inf)."""
+    if type(y) in (int, float) and y == 2:  # x**2, the usual case
+        return g * (x + x)  # = g * (2 x), PyTorch's order
+    y_zero = values(y) == 0
+    if _any(y_zero):
+        return select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
+    return g * y * x ** (y - 1)
+
+
+def _pow_exponent_grad(g: Any, x: Any, y: Any, out: Any) -> Any:
+    """g · x^y · ln x, taken as 0 where x = 0 and y >= 0 (as PyTorch)."""
+    zero_base = (values(x) == 0) & (values(y) >= 0)
+    return select(zero_base, 0.0, g * out * np.log(select(zero_base, 1.0, x)))
 
 
 class Maximum(Primitive):
@@ -297,10 +304,8 @@ class Neg(Primitive):
         return -g
 
 
-class Exp(Primitive):
+class Exp(FloatOp):
     """f(x) = e^x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -314,10 +319,8 @@ class Exp(Primitive):
         return g * out
 
 
-class Log(Primitive):
+class Log(FloatOp):
     """f(x) = ln x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -330,10 +333,8 @@ class Log(Primitive):
         return g / x
 
 
-class Log1p(Primitive):
+class Log1p(FloatOp):
     """f(x) = ln(1 + x)"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -346,10 +347,8 @@ class Log1p(Primitive):
         return g / (1 + x)
 
 
-class Expm1(Primitive):
+class Expm1(FloatOp):
     """f(x) = e^x - 1"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -363,10 +362,8 @@ class Expm1(Primitive):
         return g * (out + 1)
 
 
-class Sqrt(Primitive):
+class Sqrt(FloatOp):
     """f(x) = √x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -380,10 +377,8 @@ class Sqrt(Primitive):
         return g / (2 * out)
 
 
-class Rsqrt(Primitive):
+class Rsqrt(FloatOp):
     """f(x) = 1 / √x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -397,10 +392,8 @@ class Rsqrt(Primitive):
         return -0.5 * g * out * out * out
 
 
-class Reciprocal(Primitive):
+class Reciprocal(FloatOp):
     """f(x) = 1 / x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -414,10 +407,8 @@ class Reciprocal(Primitive):
         return -g * out * out
 
 
-class Sin(Primitive):
+class Sin(FloatOp):
     """f(x) = sin x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -430,10 +421,8 @@ class Sin(Primitive):
         return g * np.cos(x)
 
 
-class Cos(Primitive):
+class Cos(FloatOp):
     """f(x) = cos x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -446,10 +435,8 @@ class Cos(Primitive):
         return -g * np.sin(x)
 
 
-class Tan(Primitive):
+class Tan(FloatOp):
     """f(x) = tan x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -463,10 +450,8 @@ class Tan(Primitive):
         return g * (1 + out * out)
 
 
-class Tanh(Primitive):
+class Tanh(FloatOp):
     """f(x) = tanh x"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -480,10 +465,8 @@ class Tanh(Primitive):
         return g * one_minus(out * out)
 
 
-class Sigmoid(Primitive):
+class Sigmoid(FloatOp):
     """f(x) = 1 / (1 + e^-x), computed without overflow"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -579,10 +562,8 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.asarray(np.frompyfunc(math.erf, 1, 1)(x), dtype=dtype)
 
 
-class Erf(Primitive):
+class Erf(FloatOp):
     """f(x) = erf(x) = 2/√π ∫₀ˣ e^(-t²) dt"""
-
-    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -681,22 +662,13 @@ class Mean(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, dim=None, keepdim=False):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
-        if x.dtype is _F16:  # float16 adds up in float32, as PyTorch
-            ctx.n = n = x.size // max(math.prod(_keepdim_shape(x.shape, dim)), 1)
-            total = _add_reduce(x, dim, np.float32, None, keepdim)
-            return (total / n if n else total * np.nan).astype(_F16)
-        total = _add_reduce(x, dim, None, None, keepdim)  # = x.sum(dim, keepdims=), faster
-        ctx.n = n = x.size // total.size if total.size else 0
-        return total / n if n else total * np.nan  # the mean of nothing is nan
+        total = _add_reduce(x, dim, _ACCUMULATE.get(x.dtype), None, keepdim)  # (f16: in f32)
+        ctx.n = n = x.size // total.size if total.size else 0  # the mean of nothing is nan:
+        return (total / n if n else total * np.nan).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Ctx, g):
         return _unreduce(g / ctx.n, ctx), None, None
-
-
-def mean_of_all(x: Any) -> Any:
-    """``x.mean()`` (dim None, keepdim False), the usual loss."""
-    return Mean.apply(x, None, False)
 
 
 class Prod(Primitive):
@@ -863,10 +835,8 @@ class Softmax(Primitive):
 # ---------------------------------------------------------------------------------------
 
 
-class Reshape(Primitive):
+class Reshape(ViewPrimitive):
     """f(x) = x with a new shape (same elements, same order)"""
-
-    is_view = True
 
     @staticmethod
     def forward(ctx: Ctx, x, shape):
@@ -878,10 +848,8 @@ class Reshape(Primitive):
         return g.reshape(ctx.in_shape), None
 
 
-class Permute(Primitive):
+class Permute(ViewPrimitive):
     """f(x) = x with its axes reordered"""
-
-    is_view = True
 
     @staticmethod
     def forward(ctx: Ctx, x, axes):
@@ -893,10 +861,8 @@ class Permute(Primitive):
         return permute(g, tuple(np.argsort(ctx.axes).tolist())), None
 
 
-class Expand(Primitive):
+class Expand(ViewPrimitive):
     """f(x) = x broadcast to a larger shape (backward: the engine sums it back)"""
-
-    is_view = True
 
     @staticmethod
     def forward(ctx: Ctx, x, shape):
@@ -907,10 +873,8 @@ class Expand(Primitive):
         return g, None
 
 
-class GetItem(Primitive):
+class GetItem(ViewPrimitive):
     """f(x) = x[index]; repeated indices accumulate their gradients"""
-
-    is_view = True
 
     @staticmethod
     def forward(ctx: Ctx, x, index):
@@ -1094,13 +1058,6 @@ class Linear(Primitive):
 
 
 PRIMITIVES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (
-        Add, Sub, Mul, Div, Pow, Maximum, Minimum, Where,
-        Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
-        Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
-        Sum, Mean, Prod, Amax, Amin, Extreme, LogSoftmax, Softmax,
-        Reshape, Permute, Expand, GetItem, ScatterAdd, IndexPut, NllLoss, Cat, MatMul, Linear,
-    )
-}  # fmt: skip
+    cls.__name__: cls for cls in PRIMITIVE_CLASSES if cls.__module__ == __name__
+}
 """Every primitive by name: the registry tools (docs, tests, the tape printer) read."""

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .autograd.function import Primitive
+from .autograd.kinds import FloatOp
 
 Ctx = Any
 
@@ -20,7 +21,7 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
-class Sinh(Primitive):
+class Sinh(FloatOp):
     """f(x) = sinh x"""
 
     @staticmethod
@@ -34,7 +35,7 @@ class Sinh(Primitive):
         return g * np.cosh(x)
 
 
-class Cosh(Primitive):
+class Cosh(FloatOp):
     """f(x) = cosh x"""
 
     @staticmethod
@@ -48,7 +49,7 @@ class Cosh(Primitive):
         return g * np.sinh(x)
 
 
-class Asin(Primitive):
+class Asin(FloatOp):
     """f(x) = asin x, f'(x) = 1 / √(1 - x²)"""
 
     @staticmethod
@@ -62,7 +63,7 @@ class Asin(Primitive):
         return g / np.sqrt(1 - x * x)
 
 
-class Acos(Primitive):
+class Acos(FloatOp):
     """f(x) = acos x, f'(x) = -1 / √(1 - x²)"""
 
     @staticmethod
@@ -76,7 +77,7 @@ class Acos(Primitive):
         return -g / np.sqrt(1 - x * x)
 
 
-class Atan(Primitive):
+class Atan(FloatOp):
     """f(x) = atan x, f'(x) = 1 / (1 + x²)"""
 
     @staticmethod
@@ -110,7 +111,7 @@ class Atan2(Primitive):
         )
 
 
-class Log2(Primitive):
+class Log2(FloatOp):
     """f(x) = log₂ x, f'(x) = 1 / (x ln 2)"""
 
     @staticmethod
@@ -124,7 +125,7 @@ class Log2(Primitive):
         return g / (x * _LN2)
 
 
-class Log10(Primitive):
+class Log10(FloatOp):
     """f(x) = log₁₀ x, f'(x) = 1 / (x ln 10)"""
 
     @staticmethod

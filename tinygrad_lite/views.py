@@ -52,14 +52,14 @@ _ON_ARRAY = {
 }
 
 
-def record_view(t: Any, fn: Any, args: tuple) -> None:
-    """Called for the output ``t`` of a view primitive ``fn`` on ``args``: if ``t`` really
-    shares memory with its input (not the copy an advanced index makes), remember its root
-    base and the steps from it; a recorded view is listed (``_LIVE``), so that a write
-    into the base makes it again."""
+def record_view(t: Any, fn: Any, args: tuple) -> Any:
+    """Called for the output ``t`` of a view primitive ``fn`` on ``args`` (and returns it):
+    if ``t`` really shares memory with its input (not the copy an advanced index makes),
+    remember its root base and the steps from it; a recorded view is listed (``_LIVE``), so
+    that a write into the base makes it again."""
     x = args[0]
     if not isinstance(x, _f.Tensor) or not np.may_share_memory(t._array, x._array):
-        return
+        return t
     info = getattr(x, "_base", None)
     base, steps, mark = (x, (), ()) if info is None else (info[0], info[1], info[2:])
     t._base = (base, steps + ((fn, args[1:]),), *mark)  # (a view of one of several: too)
@@ -69,6 +69,7 @@ def record_view(t: Any, fn: Any, args: tuple) -> None:
         n = len(refs)
         if n >= 64 and not n & (n - 1):  # now and then: drop the views that are gone
             refs[:] = [r for r in refs if r() is not None]
+    return t
 
 
 def multiple_views(views: tuple, name: str) -> tuple:

@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd import engine as _engine
-from ..autograd.function import FREED, Node, _forward_with_tensors, _result_array
+from ..autograd.function import FREED, Node
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import keep_intermediates
+from ..autograd.result_dtype import result_array
+from ..autograd.user_function import run_user_forward
 from ..tensor import Tensor
 from ._labels import fmt_array, fmt_shape, fmt_value
 from ._model import GraphModel, Step, Value, collect
@@ -412,9 +414,9 @@ def _replayed(step: Step, model: GraphModel) -> Node:
     arrays = tuple(a._array if isinstance(a, Tensor) else a for a in args)
     if node.fn.array_mode:
         out = node.fn.forward(ctx, *arrays)
-        ctx.out = _result_array(node.fn, ctx, out, args)
+        ctx.out = result_array(node.fn, ctx, out, args)
     else:
-        ctx.out = _forward_with_tensors(node.fn, ctx, args)
+        ctx.out = run_user_forward(node.fn, ctx, args)
     ctx.saved = tuple(node.out if s is ctx.out else s for s in ctx.saved or ())
     return ctx
 

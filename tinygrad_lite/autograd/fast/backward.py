@@ -31,9 +31,8 @@ from .versions import LATEST_WRITE
 __all__ = ["run_backward", "tensor_backward", "GradOwnership", "SCALAR_ONES"]
 
 _add_reduce = np.add.reduce
-_run_hooks, _vjp_on_tensors, _as_array = (
+_run_hooks, _as_array = (
     _engine._run_hooks,
-    _engine._vjp_on_tensors,
     _engine._as_array,
 )
 
@@ -107,7 +106,7 @@ def run_backward(
             if keep:
                 node.grad = _as_array(g)
             if create_graph:
-                input_grads = _vjp_on_tensors(node, g)
+                input_grads = node.vjp_on_tensors(g)
             else:
                 saved = node.saved  # [fast] check only if freed or written in place since
                 if saved is not None and (saved is FREED or node.seq < LATEST_WRITE.seq):
@@ -160,7 +159,8 @@ def run_backward(
             switch_grad_mode(previous_mode)
 
     if not accumulate:
-        return [_engine._result(key, captured, grads, create_graph) for key in wanted]
+        found = {**grads, **captured}  # (leaves' and non-leaf inputs' gradients)
+        return [_engine._result(key, found, create_graph) for key in wanted]
     only = None if wanted is None else set(wanted)
     ownership = None
     for leaf, g in grads.items():
@@ -170,7 +170,7 @@ def run_backward(
             ownership = GradOwnership(grad_outputs, only_array_code and not keep)
         accumulate_into_leaf(leaf, g, create_graph, ownership)
     if capture_nodes:
-        _engine.fill_non_leaf_grads(inputs, captured, create_graph)
+        fill_non_leaf_grads(inputs, captured, create_graph)
     return None
 
 
@@ -247,3 +247,14 @@ def tensor_backward(
 
 
 _reference_tensor_backward: Any = None  # Tensor.backward of the reference engine (set by install)
+
+
+def fill_non_leaf_grads(inputs: Any, grads: dict, create_graph: bool) -> None:
+    """``backward(inputs=[t])`` with a non-leaf ``t``: its gradient goes into ``t.grad``
+    (added to what is there), as PyTorch does."""
+    Tensor = _engine._function.Tensor
+    for t in inputs or ():
+        g = grads.get(t.grad_fn) if t.grad_fn is not None else None
+        if g is not None:
+            g = g if isinstance(g, Tensor) else Tensor._make(np.array(g), None, False)
+            t.grad = g if t.grad is None else t.grad + g
