@@ -177,6 +177,25 @@ class Div(Primitive):
         )
 
 
+def power(x: Any, y: Any) -> Any:
+    """``x ** y`` as PyTorch computes it for a number ``y``: 2, 3, -1, -2 and -0.5 by
+    multiplication, division and square root (so ``x ** 3`` is ``x * x * x`` to the last bit,
+    and as fast), other exponents and tensors by the general power."""
+    if type(y) in (int, float) and isinstance(x, np.ndarray):
+        if y == 2:
+            return x * x
+        if y == 3:
+            return x * x * x
+        if x.dtype.kind == "f":
+            if y == -1:
+                return 1 / x
+            if y == -2:
+                return 1 / (x * x)
+            if y == -0.5:
+                return 1 / np.sqrt(x)
+    return x**y
+
+
 class Pow(Primitive):
     """f(x, y) = x ** y"""
 
@@ -184,7 +203,7 @@ class Pow(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = x**y
+        out = power(x, y)
         # the output is needed only for the exponent's gradient: not kept for a number
         ctx.saved = (x, y) if type(y) in (int, float) else (x, y, out)
         return out
@@ -201,7 +220,7 @@ class Pow(Primitive):
             if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
                 gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
             else:
-                gx = g * y * x ** (y - 1)
+                gx = g * (y * power(x, y - 1))  # PyTorch's order of the products
         if to_y is not None:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
             zero_base = (values(x) == 0) & (values(y) >= 0)
             gy = select(zero_base, 0.0, g * ctx.saved[2] * np.log(select(zero_base, 1.0, x)))
