@@ -95,7 +95,7 @@ def run(scripts: list, clocks: list, rounds: int, scale: float, repeats: int) ->
     for f in frameworks:
         importlib.import_module(f)
     mains = {(s, f): load_main(s, f) for s in scripts for f in frameworks}
-    for (s, f), main in mains.items():  # warm-up: imports, caches, first-call costs
+    for main in mains.values():  # warm-up: imports, caches, first-call costs
         main(min(scale, 0.05))
     results: dict = {
         c: {s: {"torch": [], "tinygrad_lite": [], "ratio": [], "value": {}} for s in scripts}
