@@ -71,6 +71,7 @@ from .legacy import (
 from .device_idioms import accelerator, amp, autocast, backends, compile  # noqa: A004
 
 nelement = numel
+from .threads import get_num_threads, set_num_threads  # (issue 23) BLAS threads
 
 from ._keywords import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
 
