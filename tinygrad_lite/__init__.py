@@ -50,10 +50,15 @@ from .ops import (
     trace, transpose, true_divide, trunc, unbind, unflatten, unsqueeze, var, vstack, where,
 )  # fmt: skip
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
+
+# issue 24: PyTorch's random numbers and sampling
+from .random import get_rng_state, set_rng_state
+from .sampling import bernoulli, multinomial, topk
 from .serialization import load, save
 from .tensor import Tensor
 
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
+from . import distributions  # noqa: E402,I001  (issue 24)
 
 # --- the wider PyTorch surface (issue 24): more ops, linalg, legacy names, device idioms
 from . import linalg

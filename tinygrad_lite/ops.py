@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from . import random as _random
 from ._keywords import numpy_keywords
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
@@ -1268,15 +1267,12 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
 
 
 def fill_random_(t: Any, kind: str, a: float, b: float, generator: Any) -> Any:
-    """Fill ``t`` in place from the uniform [a, b) or normal(mean=a, std=b) distribution."""
-    _check_leaf_inplace(t, f"{kind}_")
-    rng = _random.rng(generator)
+    """Fill ``t`` in place from U[a, b) or N(mean=a, std=b), PyTorch's values (issue 24)."""
+    from . import sampling
+
     if kind == "uniform":
-        values = rng.uniform(a, b, size=t.shape)
-    else:
-        values = rng.normal(a, b, size=t.shape)
-    _write(t, values.astype(t._array.dtype), f"{kind}_")
-    return t
+        return sampling.fill_uniform_(t, a, b, generator)
+    return sampling.fill_normal_(t, a, b, generator)
 
 
 # ---------------------------------------------------------------------------------------

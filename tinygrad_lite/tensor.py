@@ -879,6 +879,39 @@ class Tensor:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         return ops.fill_random_(self, "normal", mean, std, generator)
 
+    # ---- sampling (issue 24: PyTorch's random numbers; see sampling.py) ----------------
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.fill_bernoulli_(self, p, generator)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.bernoulli(self, p, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.fill_exponential_(self, lambd, generator)
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.fill_random_(self, from_, to, generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:  # fmt: skip
+        from . import sampling
+
+        return sampling.multinomial(self, num_samples, replacement, generator=generator)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        from . import sampling
+
+        return sampling.topk(self, k, dim, largest, sorted)
+
     def __iadd__(self, other: Any) -> Tensor:
         return ops.inplace(self, Add, other, "add_")
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
+from .. import random_kernels as _rk
 from ..primitives import Cat, Linear, LogSoftmax, MatMul, Mul, NllLoss, Where
 from ..tensor import Tensor
 from ._stable import BinaryCrossEntropy, LogSigmoid
@@ -135,9 +136,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1.0:
         mask = np.zeros(input.shape, dtype=input._array.dtype)
-    else:
-        keep = _random.rng().random(input.shape, dtype=np.float32) >= p
-        mask = keep.astype(input._array.dtype) * input._array.dtype.type(1.0 / (1.0 - p))
+    else:  # PyTorch's mask (issue 24): bernoulli_(1 - p) in the input's dtype, / (1 - p)
+        dt = input._array.dtype
+        keep = _rk.bernoulli_scalar(_random.default_generator, input._array.size, 1.0 - p)
+        mask = keep.reshape(input.shape).astype(dt) / dt.type(1.0 - p)
     if inplace:
         return ops.inplace(input, Mul, mask, "dropout_")
     return input * mask

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from .. import sampling
 from ..autograd.function import bump_version
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
@@ -68,13 +69,15 @@ def _empty(tensor: Tensor) -> bool:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with values drawn uniformly from [a, b)."""
-    return _fill(tensor, _random.rng(generator).uniform(a, b, size=tensor.shape))
+    """Fill with values drawn uniformly from [a, b) (PyTorch's values for the same seed)."""
+    with no_grad():
+        return sampling.fill_uniform_(tensor, a, b, generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with values drawn from the normal distribution N(mean, std²)."""
-    return _fill(tensor, _random.rng(generator).normal(mean, std, size=tensor.shape))
+    """Fill with values drawn from N(mean, std²) (PyTorch's values for the same seed)."""
+    with no_grad():
+        return sampling.fill_normal_(tensor, mean, std, generator)
 
 
 def trunc_normal_(

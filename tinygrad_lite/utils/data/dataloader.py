@@ -185,6 +185,9 @@ class DataLoader:
         return len(self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
+        # PyTorch draws a base seed (one 64-bit word) for every pass, shuffled or not, before
+        # the sampler draws: the stream stays in step with PyTorch's (issue 24)
+        _random.generator_or_default(self.generator).random64(1)
         if isinstance(self.dataset, IterableDataset):
             return self._stream_batches()
         if not self._auto_collation:
