@@ -449,7 +449,7 @@ class Module:
             grad = param.grad
             if grad.grad_fn is not None:  # a gradient built with create_graph=True
                 grad = param.grad = grad.detach()
-            grad._rg = False
+            grad._requires_grad = False
             if grad._array.flags.writeable:
                 grad._array[...] = 0
             else:
@@ -477,7 +477,7 @@ class Module:
             for name, buf in module._buffers.items():
                 new = None if buf is None else fn(buf._array)
                 if new is not None and new is not buf._array:
-                    module._buffers[name] = Tensor._make(new, None, buf._rg)
+                    module._buffers[name] = Tensor._make(new, None, buf._requires_grad)
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:

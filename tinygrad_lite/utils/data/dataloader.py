@@ -37,7 +37,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
-        if any(t._rg for t in batch):
+        if any(t._requires_grad for t in batch):
             return ops.stack(list(batch), 0)
         for i, t in enumerate(batch):
             if t.shape != elem.shape:
@@ -225,7 +225,7 @@ class DataLoader:
         if isinstance(dataset, Subset) and type(dataset.dataset) is TensorDataset:
             index_map = np.asarray(dataset.indices, dtype=np.int64)
             dataset = dataset.dataset
-        if type(dataset) is not TensorDataset or any(t._rg for t in dataset.tensors):
+        if type(dataset) is not TensorDataset or any(t._requires_grad for t in dataset.tensors):
             return None
         return [t._array for t in dataset.tensors], index_map
 
