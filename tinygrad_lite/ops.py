@@ -52,7 +52,6 @@ from .primitives import (
     Sum,
     Tanh,
     Where,
-    mean_of_all,
 )  # fmt: skip
 
 _bool = builtins.bool
@@ -476,12 +475,9 @@ def sum(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = Non
 @numpy_keywords
 def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:
     """Average over ``dim`` (all by default); floating point only, as PyTorch."""
-    if dim is None and not keepdim and dtype is None and input._array.dtype.kind == "f":
-        return mean_of_all(input)  # x.mean(), the usual loss: nothing left to check
-    if dtype is not None:
-        input = input.to(dtype)
+    input = input if dtype is None else input.to(dtype)
     _require_float(input, "mean")
-    return Mean.apply(input, norm_dims(input.ndim, dim, "mean"), keepdim)
+    return Mean.apply(input, None if dim is None else norm_dims(input.ndim, dim, "mean"), keepdim)
 
 
 @numpy_keywords

@@ -20,6 +20,10 @@ Rules that keep this table short:
   indexing, NumPy ufuncs (``np.cos``...) and the two helpers ``expand``/``permute`` below.
   Arrays and Tensors understand all of these, so the same formula gives first-order
   gradients on arrays and higher-order ones on Tensors (``create_graph=True``).
+- A primitive may declare ``method = "name"`` (and ``ufunc = np.something``): that alone
+  makes ``Tensor.name``, ``tinygrad_lite.name`` and ``np.something(tensor)`` run it (see
+  ``tensor.register_op``); ``inplace_ufunc`` names the ufunc its in-place form writes with.
+  How to add an op: ``docs/adding-an-op.md``.
 Composite ops (var, logsumexp, gelu, ...) live in ``ops.py`` and have no backward code of
 their own.
 """
@@ -31,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.function import Primitive
+from .autograd.function import PRIMITIVE_CLASSES, Primitive
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 
@@ -45,9 +49,7 @@ _add_reduce = np.add.reduce
 
 def expand(g: Any, shape: tuple) -> Any:
     """Broadcast ``g`` to ``shape`` (for arrays: a read-only view)."""
-    if isinstance(g, (np.ndarray, np.generic)):  # NumPy gives scalars for 0-d results
-        return np.broadcast_to(g, shape)
-    return g.expand(shape)
+    return np.broadcast_to(g, shape) if isinstance(g, (np.ndarray, np.generic)) else g.expand(shape)
 
 
 def permute(g: Any, axes: tuple) -> Any:
@@ -209,20 +211,24 @@ class Pow(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         x, y = ctx.saved[:2]
-        gx = gy = None
-        to_x, to_y = ctx.parents
-        if to_x is not None and type(y) in (int, float) and y == 2:  # x**2, the usual case
-            gx = g * (x + x)  # = g * (2 x), PyTorch's order
-        elif to_x is not None:
-            y_zero = values(y) == 0
-            if _any(y_zero):  # d/dx x**0 = 0, also at x = 0 (where x**-1 would be inf)
-                gx = select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
-            else:
-                gx = g * (y * power(x, y - 1))  # PyTorch's order of the products
-        if to_y is not None:  # x**y · ln x, taken as 0 where x = 0 and y >= 0 (PyTorch)
-            zero_base = (values(x) == 0) & (values(y) >= 0)
-            gy = select(zero_base, 0.0, g * ctx.saved[2] * np.log(select(zero_base, 1.0, x)))
-        return gx, gy
+        gx = None if ctx.parents[0] is None else _pow_base_grad(g, x, y)
+        return gx, (None if ctx.parents[1] is None else _pow_exponent_grad(g, x, y, ctx.saved[2]))
+
+
+def _pow_base_grad(g: Any, x: Any, y: Any) -> Any:
+    """g · y · x^(y-1); 0 where y = 0 (also at x = 0, where x^-1 would be inf)."""
+    if type(y) in (int, float) and y == 2:  # x**2, the usual case
+        return g * (x + x)  # = g * (2 x), PyTorch's order
+    y_zero = values(y) == 0
+    if _any(y_zero):
+        return select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
+    return g * (y * power(x, y - 1))  # PyTorch's order of the products
+
+
+def _pow_exponent_grad(g: Any, x: Any, y: Any, out: Any) -> Any:
+    """g · x^y · ln x, taken as 0 where x = 0 and y >= 0 (as PyTorch)."""
+    zero_base = (values(x) == 0) & (values(y) >= 0)
+    return select(zero_base, 0.0, g * out * np.log(select(zero_base, 1.0, x)))
 
 
 class Maximum(Primitive):
@@ -647,11 +653,6 @@ class Mean(Primitive):
         return _unreduce(g / ctx.n, ctx), None, None
 
 
-def mean_of_all(x: Any) -> Any:
-    """``x.mean()`` (dim None, keepdim False), the usual loss."""
-    return Mean.apply(x, None, False)
-
-
 class Prod(Primitive):
     """f(x) = Π x over dim  (∂f/∂xᵢ = product of the other elements)"""
 
@@ -995,13 +996,6 @@ class Linear(Primitive):
 
 
 PRIMITIVES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (
-        Add, Sub, Mul, Div, Pow, Maximum, Minimum, Where,
-        Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
-        Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
-        Sum, Mean, Prod, Amax, Amin, LogSoftmax, Softmax,
-        Reshape, Permute, Expand, GetItem, ScatterAdd, NllLoss, Cat, MatMul, Linear,
-    )
-}  # fmt: skip
+    cls.__name__: cls for cls in PRIMITIVE_CLASSES if cls.__module__ == __name__
+}
 """Every primitive by name: the registry tools (docs, tests, the tape printer) read."""

@@ -9,6 +9,7 @@ end, with the rules that keep gradients correct.
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -121,12 +122,8 @@ class Tensor:
     def _make(array: np.ndarray, grad_fn: Any, requires_grad: bool, version: Any = None) -> Tensor:
         """Wrap ``array`` without copying (internal fast constructor)."""
         t = _new(Tensor)
-        t._array = array
-        t._requires_grad = requires_grad
-        t.grad = None
-        t.grad_fn = grad_fn
-        t._version_counter = version
-        t._hooks = None
+        t._array, t.grad_fn, t._version_counter = array, grad_fn, version
+        t._requires_grad, t.grad, t._hooks = requires_grad, None, None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -1227,3 +1224,29 @@ _UFUNCS: dict = {
 
 # let the engine and Function build Tensors (see autograd.function)
 _function.Tensor = Tensor
+
+
+def register_op(prim: Any) -> None:
+    """Give a Primitive that declares ``method = "name"`` its Tensor method, its function
+    ``tinygrad_lite.name`` (also ``ops.name``), and with ``ufunc = np.f`` its NumPy ufunc;
+    names that already exist are left as they are. Runs for every Primitive, also later ones."""
+    name = prim.__dict__.get("method")
+    if name is not None and name not in vars(Tensor):
+
+        @_applies(prim)
+        def method(self: Tensor, *args: Any) -> Tensor:
+            return prim.apply(self, *args)
+
+        method.__name__, method.__qualname__, method.__doc__ = name, f"Tensor.{name}", prim.__doc__
+        setattr(Tensor, name, method)
+    package = sys.modules.get("tinygrad_lite")
+    for module in (ops, package):
+        if name is not None and module is not None and not hasattr(module, name):
+            setattr(module, name, getattr(Tensor, name))
+    if prim.__dict__.get("ufunc") is not None:
+        _UFUNCS.setdefault(prim.ufunc, prim)
+
+
+for _prim in _function.PRIMITIVE_CLASSES:
+    register_op(_prim)
+_function.NEW_PRIMITIVE_HOOKS.insert(0, register_op)  # (before the fast engine's hook)

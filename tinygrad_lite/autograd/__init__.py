@@ -19,14 +19,8 @@ from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .check_module import CheckResult, check_module
 from .engine import run_backward, sum_to, tape
 from .function import Function, FunctionCtx, Node, Primitive
-from .grad_mode import (
-    enable_grad,
-    inference_mode,
-    is_grad_enabled,
-    is_inference_mode_enabled,
-    no_grad,
-    set_grad_enabled,
-)
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_switches import inference_mode, is_inference_mode_enabled, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .variable import Variable  # the legacy wrapper (issue 24)
 
@@ -40,51 +34,48 @@ __all__ = [
 
 
 def _as_list(x: Any) -> list:
-    if x is None:
-        return []
-    return list(x) if isinstance(x, (tuple, list)) else [x]
+    return list(x) if isinstance(x, (tuple, list)) else [] if x is None else [x]
 
 
-def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> list:
-    """One starting gradient per output: given, or 1 for a scalar output."""
-    Tensor = _f.Tensor
-    if grad_outputs and len(grad_outputs) != len(outputs):
+def _initial_grads(outputs: list, given: list, create_graph: bool) -> list:
+    """One starting gradient per output: given, or 1 for a one-element output."""
+    if given and len(given) != len(outputs):
         raise RuntimeError(
-            f"grad_tensors should have the same length as tensors: got {len(grad_outputs)} "
+            f"grad_tensors should have the same length as tensors: got {len(given)} "
             f"gradients for {len(outputs)} outputs"
         )
-    grads = []
-    for k, out in enumerate(outputs):
-        if not isinstance(out, Tensor):
+    return [_seed(k, t, given[k] if given else None, create_graph) for k, t in enumerate(outputs)]
+
+
+def _seed(k: int, out: Any, g: Any, create_graph: bool) -> Any:
+    """The starting gradient for output ``k``, checked: an array (a Tensor for create_graph)."""
+    if not isinstance(out, _f.Tensor) or not out._requires_grad:
+        if not isinstance(out, _f.Tensor):
             raise TypeError(f"backward: expected Tensors as outputs, got {type(out).__name__}")
-        if not out._requires_grad:
+        raise RuntimeError(
+            f"element {k} of tensors does not require grad and does not have a grad_fn: "
+            "nothing recorded it. Did you create the inputs with requires_grad=True, or "
+            "compute it under no_grad()?"
+        )
+    if g is None:
+        if out._array.size != 1:
             raise RuntimeError(
-                f"element {k} of tensors does not require grad and does not have a grad_fn: "
-                "nothing recorded it. Did you create the inputs with requires_grad=True, or "
-                "compute it under no_grad()?"
+                f"grad can be implicitly created only for scalar outputs: the output has shape "
+                f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
+                "gradient= with the same shape as the output."
             )
-        g = grad_outputs[k] if grad_outputs else None
-        if g is None:
-            if out._array.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs: the output has shape "
-                    f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
-                    "gradient= with the same shape as the output."
-                )
-            g = np.ones(out._array.shape, out._array.dtype)  # d out / d out = 1
-        else:
-            arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
-            if arr.shape != out.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{k}] has a shape of {tuple(arr.shape)} and "
-                    f"output[{k}] has a shape of {tuple(out.shape)}."
-                )
-            if create_graph and isinstance(g, Tensor):
-                grads.append(g)
-                continue
-            g = arr
-        grads.append(Tensor._make(g, None, False) if create_graph else g)
-    return grads
+        g = np.ones(out._array.shape, out._array.dtype)  # d out / d out = 1
+    else:
+        array = g._array if isinstance(g, _f.Tensor) else np.asarray(g, dtype=out._array.dtype)
+        if array.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{k}] has a shape of {tuple(array.shape)} and "
+                f"output[{k}] has a shape of {tuple(out.shape)}."
+            )
+        if create_graph and isinstance(g, _f.Tensor):
+            return g
+        g = array
+    return _f.Tensor._make(g, None, False) if create_graph else g
 
 
 def backward(
@@ -100,12 +91,10 @@ def backward(
     afterwards unless ``retain_graph=True``; ``create_graph=True`` records the backward pass
     itself, so the gradients can be differentiated again.
     """
-    outputs = [tensors] if isinstance(tensors, _f.Tensor) else _as_list(tensors)
+    outputs = _as_list(tensors)
     grads = _initial_grads(outputs, _as_list(grad_tensors), create_graph)
-    if retain_graph is None:
-        retain_graph = create_graph
-    only = _as_list(inputs) or None
-    _engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=only, accumulate=True)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    _engine.run_backward(outputs, grads, retain_graph, create_graph, _as_list(inputs) or None)
 
 
 def grad(

@@ -5,7 +5,8 @@ the program created them. ``run_backward`` visits it in reverse. A node's consum
 newer than it, so when its turn comes its gradient is complete: the sum of what its
 consumers sent. No recursion anywhere, so a chain of a million ops is fine.
 
-What a gradient is: during the walk a NumPy array, or a NumPy scalar where NumPy gives one
+The reference keeps every node's gradient in one dict until the walk ends (the fast engine
+frees each as soon as it is used). What a gradient is: during the walk a NumPy array, or a NumPy scalar where NumPy gives one
 for a 0-d result (the same number; ``sum_to`` down to shape ``()`` gives one too), or a
 Tensor when ``create_graph=True``. What users see (hooks, ``.grad``, ``autograd.grad``) is
 always a Tensor of at least a 0-d array.
@@ -31,29 +32,21 @@ def tape(outputs: Any) -> list[Node]:
     """The nodes that lead to ``outputs`` (a Tensor or a list of them), oldest first."""
     if isinstance(outputs, _function.Tensor):
         outputs = [outputs]
-    stack = [t.grad_fn for t in outputs if t.grad_fn is not None]
-    seen = set(stack)
-    nodes = []
-    while stack:  # depth first, with a stack instead of recursion
-        node = stack.pop()
-        nodes.append(node)
+    nodes = [t.grad_fn for t in outputs if t.grad_fn is not None]
+    seen = set(nodes)
+    for node in nodes:  # the list grows while we walk it: each node once, no recursion
         for p in node.parents:
             if type(p) is Node and p not in seen:
                 seen.add(p)
-                stack.append(p)
-    nodes.sort(key=lambda node: node.seq)
-    return nodes
+                nodes.append(p)
+    return sorted(nodes, key=lambda n: n.seq)  # creation order: consumers after producers
 
 
-def sum_to(grad: Any, shape: tuple) -> Any:
-    """Undo broadcasting: sum ``grad`` down to ``shape`` (arrays and Tensors alike)."""
-    if tuple(grad.shape) == tuple(shape):
-        return grad
-    lead = grad.ndim - len(shape)  # broadcasting added these leading dims: sum them away
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
-    )  # ... and stretched these dims of size 1
-    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+def sum_to(g: Any, shape: tuple) -> Any:
+    """Undo broadcasting: sum gradient ``g`` down to ``shape`` (arrays and Tensors alike)."""
+    lead = g.ndim - len(shape)  # broadcasting added ``lead`` dims in front, and stretched dims
+    axes = (*range(lead), *(lead + i for i, n in enumerate(shape) if n == 1 != g.shape[lead + i]))
+    return g.sum(axis=axes, keepdims=True).reshape(shape) if axes else g  # of size 1 (n == 1)
 
 
 def run_backward(
@@ -73,43 +66,33 @@ def run_backward(
     grads: dict = {}  # node or leaf -> the sum of the gradients it has received so far
     for out, g in zip(outputs, grad_outputs):
         _add_to(grads, out.grad_fn or out, g)
-    wanted = None if inputs is None else [t.grad_fn or t for t in inputs]
-    only = None if wanted is None else set(wanted)  # (a set: Tensors hash by identity)
-    captured: dict = {}  # the gradients of non-leaf ``inputs``
+    only = None if inputs is None else {t.grad_fn or t for t in inputs}  # (Tensors hash by id)
     previous = switch_grad_mode(create_graph)  # backward records only with create_graph
     try:
         for node in reversed(tape(outputs)):
-            g = grads.pop(node, None)
+            g = grads.get(node)
             if g is None:  # no gradient reached this node
                 continue
             if node.hooks:
-                g = _run_hooks(node.hooks, g, create_graph)
-            if only is not None and node in only:
-                captured[node] = g
-            if STATE.keep_intermediates:
-                node.grad = _as_array(g)
-            input_grads = _vjp(node, g, create_graph)
-            if STATE.anomaly:
-                from .anomaly import on_backward
-
-                on_backward(node, input_grads)
+                g = grads[node] = _run_hooks(node.hooks, g, create_graph)
+            node.check_saved()  # raises if freed, or changed in place since saved
+            input_grads = _vjp_on_tensors(node, g) if create_graph else node.fn.vjp(node, g)
+            input_grads = input_grads if type(input_grads) is tuple else (input_grads,)
+            if STATE.keep_intermediates or STATE.anomaly:  # tools that watch every node
+                _watch(node, g, input_grads)
             if not retain_graph:  # free what backward needed (the graph's buffers)
-                if node.saved is not None:
-                    node.saved, node.args = FREED, None
-                if not STATE.keep_intermediates:
-                    node.out = None
+                node.saved, node.args = (None if node.saved is None else FREED), None
+                node.out = node.out if STATE.keep_intermediates else None
             for parent, ig in zip(node.parents, input_grads):
                 if parent is not None and ig is not None:
                     _add_to(grads, parent, sum_to(ig, parent.shape))
     finally:
         switch_grad_mode(previous)
-    # What is left in ``grads`` are the leaves' gradients.
-    if not accumulate:
-        return [_result(key, captured, grads, create_graph) for key in wanted]
-    for leaf, g in grads.items():
-        if only is None or leaf in only:
-            accumulate_into_leaf(leaf, g, create_graph)
-    return None
+    if not accumulate:  # autograd.grad: return the gradients of ``inputs``
+        return [_result(t.grad_fn or t, grads, create_graph) for t in inputs]
+    for key, g in grads.items():
+        if type(key) is not Node and (only is None or key in only):  # a leaf
+            accumulate_into_leaf(key, g, create_graph)
 
 
 def _add_to(grads: dict, key: Any, g: Any) -> None:
@@ -117,15 +100,14 @@ def _add_to(grads: dict, key: Any, g: Any) -> None:
     grads[key] = grads[key] + g if key in grads else g
 
 
-def _vjp(node: Node, g: Any, create_graph: bool) -> tuple:
-    """The gradients for ``node``'s inputs, as a tuple (one per input, None allowed)."""
-    if create_graph:
-        input_grads = _vjp_on_tensors(node, g)
-    else:
-        if node.saved is not None:
-            node.check_saved()  # raises if freed, or changed in place since saved
-        input_grads = node.fn.vjp(node, g)
-    return input_grads if type(input_grads) is tuple else (input_grads,)
+def _watch(node: Node, g: Any, input_grads: tuple) -> None:
+    """keep_intermediates(): keep the node's gradient; anomaly mode: check what it returned."""
+    if STATE.keep_intermediates:
+        node.grad = _as_array(g)
+    if STATE.anomaly:
+        from .anomaly import on_backward
+
+        on_backward(node, input_grads)
 
 
 def _vjp_on_tensors(node: Node, g: Any) -> Any:
@@ -142,10 +124,10 @@ def _vjp_on_tensors(node: Node, g: Any) -> Any:
         del node.tensor_mode
 
 
-def _result(key: Any, captured: dict, grads: dict, create_graph: bool) -> Any:
+def _result(key: Any, grads: dict, create_graph: bool) -> Any:
     """The gradient of one of ``autograd.grad``'s inputs, as a Tensor (None: not reached)."""
     Tensor = _function.Tensor
-    g = captured.get(key) if type(key) is Node else grads.get(key)
+    g = grads.get(key)
     if g is not None and type(key) is not Node and key._hooks:
         g = _run_hooks(key._hooks, g, create_graph)
     if g is not None and not isinstance(g, Tensor):
@@ -177,19 +159,19 @@ def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
 
 def accumulate_into_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
     """Add ``g`` into ``leaf.grad`` (in place when not building a graph, as PyTorch)."""
-    Tensor = _function.Tensor
     if leaf._hooks:
         g = _run_hooks(leaf._hooks, g, create_graph)
     if create_graph:
-        g = g if isinstance(g, Tensor) else Tensor._make(_as_array(g), None, False)
+        g = (
+            g
+            if isinstance(g, _function.Tensor)
+            else _function.Tensor._make(_as_array(g), None, False)
+        )
         leaf.grad = g if leaf.grad is None else leaf.grad + g
-        return
-    dtype = leaf._array.dtype
-    if leaf.grad is None:  # a copy: others may hold the same array (a + b sends g to both)
-        leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
-        return
-    target = leaf.grad._array
-    if target.shape == np.shape(g) and target.flags.writeable:
-        np.add(target, g, out=target)
+    elif leaf.grad is None:  # a copy: others may hold the same array (a + b sends g to both)
+        leaf.grad = _function.Tensor._make(np.array(g, dtype=leaf._array.dtype), None, False)
+    elif leaf.grad.shape == np.shape(g) and leaf.grad._array.flags.writeable:
+        np.add(leaf.grad._array, g, out=leaf.grad._array)
     else:  # e.g. a read-only broadcast view the user set as .grad
-        leaf.grad = Tensor._make(np.asarray(target + g, dtype), None, False)
+        total = np.asarray(leaf.grad._array + g, leaf._array.dtype)
+        leaf.grad = _function.Tensor._make(total, None, False)

@@ -18,68 +18,21 @@ this one. ``Tensor`` is bound below by ``tinygrad_lite.tensor`` (it imports us).
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
-import numpy as np
+from .errors import forward_error
+from .grad_mode import STATE
+from .result_dtype import result_array
+from .saved import FREED, SavedValues, VersionCounter, bump_version, next_seq, version_counter
+from .user_function import run_user_forward, user_vjp
 
-from .. import dtypes as _dt
-from .errors import check_user_grads, forward_error
-from .grad_mode import STATE, switch_grad_mode
-
-__all__ = ["Node", "Function", "Primitive", "FunctionCtx", "VersionCounter", "bump_version",
-           "version_counter"]  # fmt: skip
+__all__ = ["Node", "Function", "Primitive", "FunctionCtx", "UNRECORDED", "FREED", "next_seq",
+           "VersionCounter", "bump_version", "version_counter"]  # fmt: skip
 
 Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
 
-next_seq = itertools.count().__next__  # creation order of nodes and writes: a topological order
 
-
-class VersionCounter:
-    """How many in-place writes a tensor (and the views sharing its memory) has had, and
-    the sequence number of the latest: a node created before it must not use saved values."""
-
-    __slots__ = ("writes", "last_write_seq")
-
-    def __init__(self) -> None:
-        self.writes = 0
-        self.last_write_seq = -1
-
-    def bump(self) -> None:
-        """Count one in-place write, stamped with a fresh sequence number."""
-        self.writes += 1
-        self.last_write_seq = next_seq()
-
-
-def version_counter(t: Any) -> VersionCounter:
-    """``t``'s version counter, made on first need (``t._version_counter is None``: never
-    written). The node that made ``t`` watches the same counter (``Node.out_version``)."""
-    if t._version_counter is None:
-        t._version_counter = VersionCounter()
-        node = t.grad_fn
-        if node is not None and node.out is t._array:
-            node.out_version = t._version_counter
-    return t._version_counter
-
-
-def bump_version(t: Any) -> None:
-    """Record an in-place change of ``t``'s values."""
-    version_counter(t).bump()
-
-
-class _Freed:
-    """Marker left in ``Node.saved`` after backward freed the saved values."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<freed>"
-
-
-FREED = _Freed()
-
-
-class Node:
+class Node(SavedValues):
     """One entry of the tape: an op applied to inputs, and what backward needs.
 
     ``parents[i]`` says where the gradient for input ``i`` goes: the input's own ``Node``
@@ -92,7 +45,7 @@ class Node:
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "seq",  # creation number
         "saved",  # tuple that forward saved (ctx.saved = ... / save_for_backward), FREED after
-        "args",  # the op's arguments, kept while saved values need checking (see _source)
+        "args",  # the op's arguments (which saved array is which input: see _source)
         "shape",  # shape of the output
         "out",  # the output array (for tools; freed with the saved values)
         "out_version",  # the output's version counter (None until the output has one)
@@ -105,26 +58,11 @@ class Node:
     trace: Any = None  # where the op was created (only in anomaly mode)
     tensor_mode = False  # True while backward runs with Tensors (create_graph)
 
-    def __init__(self, fn: type, parents: tuple) -> None:
-        self.fn, self.parents, self.seq = fn, parents, next_seq()
-        self.saved = self.args = self.out = self.out_version = self.hooks = None
+    def __init__(self, fn: type, parents: tuple, args: tuple) -> None:
+        self.fn, self.parents, self.args, self.seq = fn, parents, args, next_seq()
+        self.saved = self.out = self.out_version = self.hooks = None
 
-    # --- the ctx API of PyTorch ------------------------------------------------------------
-    def save_for_backward(self, *values: Any) -> None:
-        """Keep values (inputs, the output, or constants) for ``backward``."""
-        self.saved = values
-
-    @property
-    def saved_tensors(self) -> tuple:
-        """What ``save_for_backward`` kept: Tensors in a user Function or with
-        ``create_graph=True``, else arrays (a Primitive reads ``ctx.saved``)."""
-        self.check_saved()
-        if self.saved is None:
-            return ()
-        if self.tensor_mode or not self.fn.array_mode:
-            return tuple(self._as_tensor(i) for i in range(len(self.saved)))
-        return self.saved
-
+    # --- the ctx API of PyTorch (save_for_backward, saved_tensors: see saved.py) -----------
     @property
     def needs_input_grad(self) -> tuple:
         """One bool per input of ``apply``: does that input need a gradient?"""
@@ -148,55 +86,6 @@ class Node:
             self.hooks = []
         self.hooks.append(fn)
 
-    # --- saved values: freed? changed in place? ---------------------------------------------
-    def check_saved(self) -> None:
-        """Raise if the saved values were freed by a backward, or changed in place since."""
-        if self.saved is FREED:
-            raise RuntimeError(
-                f"{self.name()}: trying to backward through the graph a second time (or directly "
-                "access saved tensors after they have already been freed). Saved intermediate "
-                "values of the graph are freed when you call .backward() or autograd.grad(). "
-                "Specify retain_graph=True if you need to backward through the graph a second "
-                "time or if you need to access saved tensors after calling backward."
-            )
-        for value in self.saved or ():
-            i, counter = self._source(value)
-            if counter is not None and counter.last_write_seq > self.seq:
-                what = "the output" if i == -1 else f"input {i}"
-                raise RuntimeError(
-                    f"one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: {what} of {self.name()} is at version "
-                    f"{counter.writes}, changed after {self.name()} saved it. Hint: replace the "
-                    "in-place operation (add_, mul_, +=, ...) with its out-of-place form, or "
-                    "clone() the tensor first."
-                )
-
-    def _source(self, value: Any) -> tuple:
-        """Where saved ``value`` came from: ``(-1, counter)`` for the output, ``(i, counter)``
-        for argument ``i``'s array, ``(None, None)`` for anything else (a constant)."""
-        if value is self.out and value is not None:
-            return -1, self.out_version
-        if type(value) is np.ndarray and self.args is not None:
-            for i, t in enumerate(self.args):
-                if value is getattr(t, "_array", None):
-                    return i, t._version_counter  # (None: never written)
-        return None, None
-
-    def _as_tensor(self, k: int) -> Any:
-        """Saved value ``k`` as a Tensor joined to the graph (for a differentiable backward)."""
-        value = self.saved[k]
-        if isinstance(value, Tensor) or not isinstance(value, np.ndarray):
-            return value
-        i, _ = self._source(value)
-        if i == -1:
-            return Tensor._make(value, self, True)
-        parent = None if i is None else self.parents[i]
-        if parent is None:
-            return Tensor._make(value, None, False)
-        if isinstance(parent, Node):
-            return Tensor._make(value, parent, True)
-        return parent  # a leaf Tensor
-
 
 class _Unrecorded:
     """The ``ctx`` a Primitive's forward gets when nothing is recorded: it accepts
@@ -217,82 +106,33 @@ UNRECORDED = _Unrecorded()
 def _apply(fn: Any, *args: Any) -> Any:
     """``fn.apply(*args)``: run ``forward`` and, if grad mode is on and an input requires
     grad, record one Node on the tape; return the output Tensor."""
-    # 1. Where each input's gradient goes: its node, itself (a leaf), or nowhere.
+    # 1. Where each input's gradient goes: its node, itself (a leaf), or nowhere (None).
     parents = tuple(_parent(a) for a in args)
     record = STATE.grad_enabled and any(p is not None for p in parents)
-    # 2. Run forward (on arrays for a Primitive); the node is its ctx.
-    node = Node(fn, parents) if record or not fn.array_mode else UNRECORDED
-    if fn.array_mode:
-        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
-        try:
-            out = fn.forward(node, *arrays)
-        except (ValueError, TypeError) as e:
-            raise forward_error(fn.__name__.lower(), arrays, e) from e
-    else:
-        out = _forward_with_tensors(fn, node, args)
-    out = _result_array(fn, node, out, args)
+    # 2. Run forward (on arrays for a Primitive, see run_forward); the node is its ctx.
+    node = Node(fn, parents, args) if record or not fn.array_mode else UNRECORDED
+    out = result_array(fn, node, fn.run_forward(node, args), args)
     # 3. The output Tensor; a view shares its input's version counter.
     version = version_counter(args[0]) if fn.is_view else None
-    if not record:
-        return Tensor._make(out, None, False, version)
-    node.out, node.shape, node.out_version = out, out.shape, version
-    if node.saved:  # the arguments tell which saved array is which (see Node._source)
-        node.args = args
-    if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
+    node.out, node.shape, node.out_version = out, out.shape, version  # (UNRECORDED keeps none)
+    if record and (STATE.save_inputs or STATE.anomaly):  # tools that watch every op
+        _watch(node, out, args)
+    return Tensor._make(out, node if record else None, record, version)
+
+
+def _parent(a: Any) -> Any:
+    """Where the gradient for argument ``a`` goes: its Node, the leaf itself, or None."""
+    return (a.grad_fn or a) if isinstance(a, Tensor) and a._requires_grad else None
+
+
+def _watch(node: Node, out: Any, args: tuple) -> None:
+    """autograd.graph.save_inputs(): keep the arguments; anomaly mode: check the output."""
+    if STATE.save_inputs:
         node.inputs = args
     if STATE.anomaly:
         from .anomaly import on_forward  # imported only in anomaly mode
 
         on_forward(node, out, [getattr(a, "_array", a) for a in args])
-    return Tensor._make(out, node, True, version)
-
-
-def _parent(a: Any) -> Any:
-    """Where the gradient for argument ``a`` goes: its Node, the leaf itself, or None."""
-    if isinstance(a, Tensor) and a._requires_grad:
-        return a.grad_fn or a
-    return None
-
-
-def _result_array(fn: Any, node: Any, out: Any, args: tuple) -> np.ndarray:
-    """``out`` as an array of PyTorch's result dtype; the values saved for backward follow.
-
-    NumPy returns scalars for 0-d results, and widens int + float, or float32 +
-    ``np.float64(2)``, to float64. PyTorch gives the default float dtype (float32) unless a
-    float64 tensor was an operand; so do we, for Primitives with ``promotes = True``.
-    """
-    raw, out, dtype = out, np.asarray(out), None
-    if fn.promotes and out.dtype == np.float64:
-        arrays = [getattr(a, "_array", a) for a in args]
-        if not any(type(a) is np.ndarray and a.dtype == np.float64 for a in arrays):
-            dtype = _dt.get_default_dtype().numpy
-            out = out.astype(dtype)
-    if out is not raw and node is not UNRECORDED and node.saved:
-        node.saved = tuple(out if s is raw else _narrowed(s, dtype) for s in node.saved)
-    return out
-
-
-def _narrowed(value: Any, dtype: Any) -> Any:
-    """A saved integer or float64 array converted to ``dtype`` (None: left as it is), so
-    that the gradients backward forms with it have the output's dtype."""
-    if dtype is None or not isinstance(value, (np.ndarray, np.generic)):
-        return value
-    if value.dtype.kind in "iu" or value.dtype == np.float64:
-        return np.asarray(value, dtype=dtype)
-    return value
-
-
-def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
-    """Run a user Function's forward on detached Tensors under no_grad; return an array."""
-    detached = tuple(a.detach() if isinstance(a, Tensor) else a for a in args)
-    previous = switch_grad_mode(False)
-    try:
-        result = fn.forward(node, *detached)
-    finally:
-        switch_grad_mode(previous)
-    if node.saved:  # keep arrays, so saved values can be traced back to inputs/output
-        node.saved = tuple(s._array if isinstance(s, Tensor) else s for s in node.saved)
-    return result._array if isinstance(result, Tensor) else np.asarray(result)
 
 
 FunctionCtx = Node  # PyTorch's name for the ctx type
@@ -307,7 +147,7 @@ class Function:
     """
 
     array_mode = False  # True for Primitives: forward/backward on NumPy arrays
-    promotes = False  # True: NumPy's float64 widening is undone (see ``_result_array``)
+    promotes = False  # True: NumPy's float64 widening is undone (see result_dtype.py)
     is_view = False  # True if forward may return a view of input 0 (shares its version counter)
     inplace_ufunc: Any = None  # the ufunc ``t.op_(other)`` writes with (ops with an in-place form)
 
@@ -320,16 +160,9 @@ class Function:
         raise NotImplementedError("subclasses of Function must define a static backward(ctx, grad)")
 
     apply = classmethod(_apply)  # ``MyFn.apply(*args)``
+    run_forward = classmethod(run_user_forward)  # forward on detached Tensors (user_function.py)
 
-    @classmethod
-    def vjp(cls, ctx: Node, grad: Any) -> tuple:
-        """Call the user's ``backward`` with Tensors; hand NumPy arrays back to the engine."""
-        g = grad if ctx.tensor_mode else Tensor._make(np.asarray(grad), None, False)
-        result = cls.backward(ctx, g)
-        result = check_user_grads(ctx, result if isinstance(result, tuple) else (result,))
-        if ctx.tensor_mode:
-            return result
-        return tuple(r._array if isinstance(r, Tensor) else r for r in result)
+    vjp = classmethod(user_vjp)  # backward on Tensors, arrays handed back to the engine
 
 
 PRIMITIVE_CLASSES: list = []  # every Primitive subclass, in the order they were defined
@@ -340,6 +173,15 @@ class Primitive(Function):
     """A built-in op: ``forward``/``backward`` on NumPy arrays (see the module docstring)."""
 
     array_mode = True
+
+    @classmethod
+    def run_forward(cls, node: Any, args: tuple) -> Any:
+        """Run ``forward`` on the arrays of the arguments (a clear error if NumPy refuses)."""
+        arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+        try:
+            return cls.forward(node, *arrays)
+        except (ValueError, TypeError) as e:
+            raise forward_error(cls.__name__.lower(), arrays, e) from e
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -2,7 +2,8 @@
 
 The switches live in ``STATE``, one copy per thread (like PyTorch): ``no_grad`` in one
 thread never turns off recording in another. Every context manager here also works as a
-decorator. Nothing in this module knows about tensors.
+decorator (``set_grad_enabled`` and ``inference_mode`` are in ``grad_switches.py``).
+Nothing in this module knows about tensors.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = [
-    "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-    "is_inference_mode_enabled",
-]  # fmt: skip
+__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "switch_grad_mode", "STATE"]
 
 
 class GradModeState(threading.local):
@@ -36,18 +34,13 @@ STATE = GradModeState()
 
 def switch_grad_mode(on: bool) -> bool:
     """Set this thread's grad mode to the bool ``on``; return the mode it had."""
-    previous = STATE.grad_enabled
-    STATE.grad_enabled = on
+    previous, STATE.grad_enabled = STATE.grad_enabled, on
     return previous
 
 
 def is_grad_enabled() -> bool:
     """True when operations on tensors that require grad are being recorded (this thread)."""
     return STATE.grad_enabled
-
-
-def is_inference_mode_enabled() -> bool:
-    return STATE.inference
 
 
 class _GradModeContext:
@@ -86,58 +79,3 @@ class enable_grad(_GradModeContext):
 
     __slots__ = ()
     _enabled = True
-
-
-class set_grad_enabled(_GradModeContext):
-    """``set_grad_enabled(mode)``: switch recording on or off now (as in PyTorch); leaving a
-    ``with`` block restores the previous mode. As a decorator it sets the mode for each call."""
-
-    __slots__ = ("_enabled",)
-
-    def __init__(self, mode: bool) -> None:
-        self._enabled = bool(mode)
-        self._prev = switch_grad_mode(self._enabled)
-
-    def __enter__(self) -> None:
-        pass
-
-    def __call__(self, fn: F) -> F:
-        switch_grad_mode(self._prev)  # used as a decorator: undo the switch made by __init__
-        return super().__call__(fn)
-
-    def _clone(self) -> _GradModeContext:
-        return _Switch(self._enabled)
-
-
-class _Switch(_GradModeContext):
-    """A plain on/off switch entered with ``with`` (what decorators use)."""
-
-    __slots__ = ("_enabled",)
-
-    def __init__(self, mode: bool) -> None:
-        self._enabled = mode
-
-    def _clone(self) -> _GradModeContext:
-        return _Switch(self._enabled)
-
-
-class inference_mode(_GradModeContext):
-    """Like ``no_grad`` (``inference_mode(False)`` is a no-op), as a context manager or decorator."""
-
-    __slots__ = ("_mode", "_prev_inference")
-
-    def __init__(self, mode: bool = True) -> None:
-        self._mode = bool(mode)
-
-    def __enter__(self) -> None:
-        self._prev_inference = STATE.inference
-        self._prev = switch_grad_mode(False) if self._mode else STATE.grad_enabled
-        if self._mode:
-            STATE.inference = True
-
-    def __exit__(self, *exc: object) -> None:
-        switch_grad_mode(self._prev)
-        STATE.inference = self._prev_inference
-
-    def _clone(self) -> _GradModeContext:
-        return inference_mode(self._mode)

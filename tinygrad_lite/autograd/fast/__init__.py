@@ -32,7 +32,7 @@ __all__ = ["install", "uninstall", "use_engine", "active_engine", "PATCHES"]
 PATCHES = (
     ("Primitive.apply", "recording unrolled for 1 and 2 arguments, no generator (fast.recording)"),
     ("Tensor operator methods", "x * y calls Mul's apply directly: one Python call per op"),
-    ("ops.mean_of_all", "x.mean() is one call of Mean's one-argument apply"),
+    ("ops.mean, Tensor.mean", "x.mean() is one call of Mean's one-argument apply"),
     ("grad_mode.STATE", "threads with grad mode off / anomaly on are counted: no "
      "thread-local read per op while the counts are 0 (fast.grad_mode)"),
     ("grad_mode.switch_grad_mode", "reads the counting state's slot directly"),
@@ -59,10 +59,26 @@ def _patch(owner: Any, name: str, value: Any) -> None:
     setattr(owner, name, value)
 
 
-def _give_fast_apply(cls: type) -> None:
-    """Give Primitive ``cls`` its fast apply (also called for Primitives defined later)."""
+def _give_fast_apply(cls: type, tensor_methods: dict | None = None) -> None:
+    """Give Primitive ``cls`` its fast apply, and make the Tensor methods marked as only
+    applying it (``@_applies(cls)``) that apply itself. Also runs for later Primitives."""
     if "apply" not in cls.__dict__:  # (a class with an apply of its own keeps it)
         _patch(cls, "apply", staticmethod(_recording.apply_for(cls)))
+    Tensor = _function.Tensor
+    if tensor_methods is None:
+        tensor_methods = _methods_by_primitive(Tensor)
+    for name in tensor_methods.get(cls, ()):
+        _patch(Tensor, name, cls.apply)
+
+
+def _methods_by_primitive(Tensor: type) -> dict:
+    """Primitive -> names of the Tensor methods marked ``@_applies(primitive)``."""
+    found: dict = {}
+    for name, method in vars(Tensor).items():
+        prim = getattr(method, "primitive", None)
+        if prim is not None and getattr(method, "__qualname__", "").startswith("Tensor."):
+            found.setdefault(prim, []).append(name)
+    return found
 
 
 def active_engine() -> str:
@@ -85,16 +101,15 @@ def install() -> None:
     _patch(_function.VersionCounter, "bump", _versions.counting_bump)
     _patch(_function, "bump_version", _versions.bump_version)
     _patch(_function.Node, "needs_input_grad", property(_recording.needs_input_grad))
+    tensor_methods = _methods_by_primitive(Tensor)
     for cls in _function.PRIMITIVE_CLASSES:
-        _give_fast_apply(cls)
+        _give_fast_apply(cls, tensor_methods)
     _function.NEW_PRIMITIVE_HOOKS.append(_give_fast_apply)
-    for name, method in list(vars(Tensor).items()):
-        prim = getattr(method, "primitive", None)
-        if prim is not None:
-            _patch(Tensor, name, prim.apply)
-    mean_of_all = _recording.mean_of_all_for(primitives.Mean)
-    _patch(primitives, "mean_of_all", mean_of_all)
-    _patch(ops, "mean_of_all", mean_of_all)
+    import tinygrad_lite
+
+    mean = _recording.mean_for(primitives.Mean, ops.mean)
+    for owner in (ops, Tensor, tinygrad_lite):
+        _patch(owner, "mean", mean)
     _patch(_engine, "run_backward", _backward.run_backward)
     _patch(autograd_pkg, "run_backward", _backward.run_backward)
     _backward._reference_tensor_backward = Tensor.backward

@@ -160,7 +160,8 @@ def run_backward(
             switch_grad_mode(previous_mode)
 
     if not accumulate:
-        return [_engine._result(key, captured, grads, create_graph) for key in wanted]
+        found = {**grads, **captured}  # (leaves' and non-leaf inputs' gradients)
+        return [_engine._result(key, found, create_graph) for key in wanted]
     only = None if wanted is None else set(wanted)
     ownership = None
     for leaf, g in grads.items():

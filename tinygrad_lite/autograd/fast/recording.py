@@ -19,9 +19,10 @@ from .. import function as _function
 from ..errors import forward_error
 from ..function import UNRECORDED, Node, next_seq, version_counter
 from ..grad_mode import STATE
+from ..result_dtype import result_array
 from .grad_mode import GRAD_OFF_THREADS, WATCHING_THREADS
 
-__all__ = ["apply_for", "arity", "mean_of_all_for", "needs_input_grad"]
+__all__ = ["apply_for", "arity", "mean_for", "needs_input_grad"]
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
@@ -35,8 +36,8 @@ def arity(cls: type) -> int | None:
     """How many arguments ``cls.forward`` takes after ctx, if all are plain positional ones
     without defaults (read from its signature); None otherwise (``*xs``, defaults)."""
     params = list(inspect.signature(cls.forward).parameters.values())[1:]
-    plain = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    if all(p.kind is plain and p.default is inspect.Parameter.empty for p in params):
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    if all(p.kind is positional and p.default is inspect.Parameter.empty for p in params):
         return len(params)
     return None
 
@@ -54,7 +55,7 @@ def _new_node(fn: type, parents: tuple) -> Node:
 def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` on ``args`` in the general case (``_apply``'s step 3)."""
     Tensor = _function.Tensor
-    out = _function._result_array(fn, node, out, args)
+    out = result_array(fn, node, out, args)
     version = version_counter(args[0]) if fn.is_view else None
     if node is UNRECORDED:
         return Tensor._make(out, None, False, version)
@@ -222,11 +223,18 @@ def apply_for(cls: type) -> Any:
     return apply
 
 
-def mean_of_all_for(mean: type) -> Any:
-    """``x.mean()`` (no dim, no keepdim), the usual loss: ``Mean``'s one-argument apply."""
-    apply = _apply1_for(mean)
-    apply.__qualname__ = "mean_of_all"
-    return apply
+def mean_for(mean_primitive: type, reference_mean: Any) -> Any:
+    """``ops.mean`` where ``x.mean()`` (no dim, keepdim or dtype: the usual loss) is one call
+    of ``Mean``'s one-argument apply, without the argument checks it does not need."""
+    mean_of_all = _apply1_for(mean_primitive)
+
+    def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+        if dim is None and not keepdim and dtype is None and input._array.dtype.kind == "f":
+            return mean_of_all(input)
+        return reference_mean(input, dim, keepdim, dtype=dtype)
+
+    mean.__doc__ = reference_mean.__doc__
+    return mean
 
 
 def needs_input_grad(self: Node) -> tuple:
