@@ -203,7 +203,7 @@ class Pow(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = power(x, y)
+        out = x * x if type(y) in (int, float) and y == 2 else power(x, y)  # x**2, the usual case
         # the output is needed only for the exponent's gradient: not kept for a number
         ctx.saved = (x, y) if type(y) in (int, float) else (x, y, out)
         return out
