@@ -3,8 +3,8 @@
 Run from the repository root after changing an example:  python docs/gen_examples.py
 
 Each example runs as a subprocess in docs/examples/ with ``--out images``, so the pictures
-it writes land in docs/examples/images/ and the "wrote images/..." lines it prints are
-valid links from the page. The page includes the script itself through a snippet (so the
+it writes land in docs/examples/images/ (linked from the page); the output shown says
+"wrote out/...", the path a user running the script sees. The page includes the script itself through a snippet (so the
 code shown is always the current file) and the captured output (regenerate to refresh it).
 """
 
@@ -22,6 +22,12 @@ EXAMPLES = ROOT / "examples"
 PAGES = ROOT / "docs" / "examples"
 
 
+def shown_output(output: str) -> str:
+    """The output as a user running the script from the repository root sees it (its
+    pictures go to ./out there, not to the docs' images/ folder)."""
+    return re.sub(r"^wrote images/", "wrote out/", output, flags=re.M)
+
+
 def page(script: Path, output: str) -> str:
     """The Markdown page of one example."""
     doc = ast.get_docstring(ast.parse(script.read_text())) or script.stem
@@ -35,7 +41,7 @@ def page(script: Path, output: str) -> str:
         f"Run it from the repository root: `python {rel}` (pictures go to `./out`, or to the "
         "folder given with `--out`).",
         "## Output",
-        "```text\n" + output.rstrip() + "\n```",
+        "```text\n" + shown_output(output).rstrip() + "\n```",
     ]
     if pictures:
         parts.append("## Pictures")

@@ -21,17 +21,19 @@ def numpy_keywords(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if kwargs:
-            for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
-                if numpy_name in kwargs:
-                    if name in kwargs:
-                        raise TypeError(
-                            f"{fn.__name__}(): got both {name}= and its alias {numpy_name}="
-                        )
-                    kwargs[name] = kwargs.pop(numpy_name)
-        return fn(*args, **kwargs)
+        return fn(*args, **_dim_names(fn, kwargs)) if kwargs else fn(*args)
 
     return wrapper
+
+
+def _dim_names(fn: Callable, kwargs: dict) -> dict:
+    """``kwargs`` with ``axis=``/``keepdims=`` renamed ``dim=``/``keepdim=`` (both: an error)."""
+    for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+        if numpy_name in kwargs:
+            if name in kwargs:
+                raise TypeError(f"{fn.__name__}(): got both {name}= and its alias {numpy_name}=")
+            kwargs[name] = kwargs.pop(numpy_name)
+    return kwargs
 
 
 def write_out(result: Any, out: Any, op: str) -> Any:

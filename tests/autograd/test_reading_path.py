@@ -97,3 +97,11 @@ def test_every_patch_of_the_seam_is_listed_with_a_reason():
         assert tl.Tensor.backward.__module__.endswith("fast.backward")
     with use_engine("reference"):
         assert tl.Tensor.backward.__module__ == "tinygrad_lite.tensor"
+
+
+def test_ci_runs_the_whole_suite_on_both_engines():
+    ci = os.path.dirname(PACKAGE.rstrip(os.sep)) + os.sep + os.path.join(".ci", "run")
+    with open(ci, encoding="utf-8") as f:
+        lines = [line.strip() for line in f]
+    assert any(line.endswith("python3 -m pytest") and "REFERENCE" not in line for line in lines)
+    assert "TINYGRAD_LITE_REFERENCE=1 python3 -m pytest" in lines

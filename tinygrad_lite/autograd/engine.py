@@ -5,13 +5,12 @@ the program created them. ``run_backward`` visits it in reverse. A node's consum
 newer than it, so when its turn comes its gradient is complete: the sum of what its
 consumers sent. No recursion anywhere, so a chain of a million ops is fine.
 
-The reference keeps every node's gradient in one dict until the walk ends (the fast engine
-frees each as soon as it is used). What a gradient is: during the walk a NumPy array, or a NumPy scalar where NumPy gives one
-for a 0-d result (the same number; ``sum_to`` down to shape ``()`` gives one too), or a
-Tensor when ``create_graph=True``. What users see (hooks, ``.grad``, ``autograd.grad``) is
-always a Tensor of at least a 0-d array.
+What a gradient is: during the walk a NumPy array, or a NumPy scalar where NumPy gives one
+for a 0-d result (the same number), or a Tensor when ``create_graph=True``. What users see
+(hooks, ``.grad``, ``autograd.grad``) is always a Tensor of at least a 0-d array.
 
-This is the reference engine; ``autograd/fast`` installs a faster walk with the same results.
+This is the reference engine: it keeps every node's gradient in one dict until the walk
+ends; ``autograd/fast`` installs a faster walk with the same results.
 """
 
 from __future__ import annotations
@@ -30,8 +29,10 @@ __all__ = ["tape", "run_backward", "sum_to"]
 
 def tape(outputs: Any) -> list[Node]:
     """The nodes that lead to ``outputs`` (a Tensor or a list of them), oldest first."""
-    if isinstance(outputs, _function.Tensor):
-        outputs = [outputs]
+    return _tape([outputs] if isinstance(outputs, _function.Tensor) else outputs)
+
+
+def _tape(outputs: list) -> list[Node]:
     nodes = [t.grad_fn for t in outputs if t.grad_fn is not None]
     seen = set(nodes)
     for node in nodes:  # the list grows while we walk it: each node once, no recursion
@@ -69,7 +70,7 @@ def run_backward(
     only = None if inputs is None else {t.grad_fn or t for t in inputs}  # (Tensors hash by id)
     previous = switch_grad_mode(create_graph)  # backward records only with create_graph
     try:
-        for node in reversed(tape(outputs)):
+        for node in reversed(_tape(outputs)):
             g = grads.get(node)
             if g is None:  # no gradient reached this node
                 continue

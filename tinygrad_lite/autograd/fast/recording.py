@@ -228,10 +228,10 @@ def mean_for(mean_primitive: type, reference_mean: Any) -> Any:
     of ``Mean``'s one-argument apply, without the argument checks it does not need."""
     mean_of_all = _apply1_for(mean_primitive)
 
-    def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-        if dim is None and not keepdim and dtype is None and input._array.dtype.kind == "f":
+    def mean(input: Any, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs and input._array.dtype.kind == "f":
             return mean_of_all(input)
-        return reference_mean(input, dim, keepdim, dtype=dtype)
+        return reference_mean(input, *args, **kwargs)
 
     mean.__doc__ = reference_mean.__doc__
     return mean
