@@ -80,6 +80,10 @@ from .legacy import (
 from .device_idioms import accelerator, amp, autocast, backends, compile  # noqa: A004
 
 nelement = numel
+from .threads import get_num_threads, set_num_threads  # (issue 23) BLAS threads
+from .threads import apply_default as _apply_thread_default
+
+_apply_thread_default()  # one BLAS thread on a machine with 2 CPUs or fewer (see threads.py)
 
 from ._keywords import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
 

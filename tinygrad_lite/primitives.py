@@ -186,6 +186,25 @@ class Div(Primitive):
         )
 
 
+def power(x: Any, y: Any) -> Any:
+    """``x ** y`` as PyTorch computes it for a number ``y``: 2, 3, -1, -2 and -0.5 by
+    multiplication, division and square root (so ``x ** 3`` is ``x * x * x`` to the last bit,
+    and as fast), other exponents and tensors by the general power."""
+    if type(y) in (int, float) and isinstance(x, np.ndarray):
+        if y == 2:
+            return x * x
+        if y == 3:
+            return x * x * x
+        if x.dtype.kind == "f":
+            if y == -1:
+                return 1 / x
+            if y == -2:
+                return 1 / (x * x)
+            if y == -0.5:
+                return 1 / np.sqrt(x)
+    return x**y
+
+
 class Pow(Primitive):
     """f(x, y) = x ** y"""
 
@@ -194,7 +213,7 @@ class Pow(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = x**y
+        out = x * x if type(y) in (int, float) and y == 2 else power(x, y)  # x**2, the usual case
         # the output is needed only for the exponent's gradient: not kept for a number
         ctx.saved = (x, y) if type(y) in (int, float) else (x, y, out)
         return out
@@ -213,7 +232,7 @@ def _pow_base_grad(g: Any, x: Any, y: Any) -> Any:
     y_zero = values(y) == 0
     if _any(y_zero):
         return select(y_zero, 0.0, g * y * select(y_zero, 1.0, x) ** (y - 1))
-    return g * y * x ** (y - 1)
+    return g * (y * power(x, y - 1))  # PyTorch's order of the products
 
 
 def _pow_exponent_grad(g: Any, x: Any, y: Any, out: Any) -> Any:
