@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
+from .. import random_kernels as _rk
 from ..autograd.function import bump_version
 from ..primitives import Mul
 from ..primitives_conv import BatchNorm
@@ -174,8 +175,9 @@ def _channel_dropout(x: Tensor, p: float, training: bool, inplace: bool, batched
     if p == 1.0:
         mask = np.zeros(mshape, dtype=dtype)
     else:
-        keep = _random.rng().random(mshape, dtype=np.float32) >= p
-        mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+        # PyTorch's mask: bernoulli_(1 - p) of the (N, C, 1, ...) noise, then / (1 - p)
+        keep = _rk.bernoulli_scalar(_random.default_generator, int(np.prod(mshape)), 1.0 - p)
+        mask = keep.reshape(mshape).astype(dtype) / dtype.type(1.0 - p)
     if inplace:
         return ops.inplace(x, Mul, mask, op + "_")
     return x * mask

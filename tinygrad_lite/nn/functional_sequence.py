@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
+from .. import random_kernels as _rk
 from ..autograd.function import bump_version
 from ..primitives import Mul, Softmax, Where
 from ..primitives_sequence import Embedding
@@ -186,8 +187,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
             scores = scores + attn_mask
     weights = Softmax.apply(scores, -1)
     if dropout_p > 0.0:
-        keep = _random.rng().random(weights.shape, dtype=np.float32) >= dropout_p
+        dt = weights._array.dtype  # PyTorch's mask: bernoulli_(1 - p) of the weights, / (1 - p)
+        keep = _rk.bernoulli_scalar(_random.default_generator, weights._array.size, 1.0 - dropout_p)
         weights = Mul.apply(
-            weights, keep.astype(weights._array.dtype) / weights._array.dtype.type(1 - dropout_p)
+            weights, keep.reshape(weights.shape).astype(dt) / dt.type(1 - dropout_p)
         )
     return ops.matmul(weights, value)

@@ -234,7 +234,9 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Ten
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _random.rng(generator).normal(0.0, 1.0, size=(rows, cols))
+    # PyTorch's draws: a (rows, cols) tensor of the weight's dtype filled by normal_(0, 1)
+    gen = _random.generator_or_default(generator)
+    flat = _rk.normal(gen, rows * cols, tensor._array.dtype, 0.0, 1.0).reshape(rows, cols)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
