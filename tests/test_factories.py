@@ -155,3 +155,27 @@ def test_device_argument(make):
         make("cuda")
     with pytest.raises(RuntimeError, match="not available"):
         make("mps")
+
+
+def test_every_factory_takes_pytorchs_common_keywords():
+    """dtype=, device=, requires_grad= (and generator= on the random ones), as in PyTorch."""
+    import inspect
+
+    names = (
+        "tensor zeros ones empty full eye arange linspace logspace zeros_like ones_like "
+        "empty_like full_like rand randn randint rand_like randn_like randint_like randperm "
+        "normal scalar_tensor"
+    ).split()
+    for name in names:
+        params = set(inspect.signature(inspect.unwrap(getattr(tl, name))).parameters)
+        wanted = {"dtype", "device", "requires_grad"}
+        if name.startswith("rand") or name == "normal":
+            wanted.add("generator")
+        assert wanted <= params, (name, wanted - params)
+
+
+def test_logspace_and_scalar_tensor():
+    assert tl.logspace(0, 2, 3).tolist() == [1.0, 10.0, 100.0]
+    assert tl.logspace(0, 3, 4, base=2).tolist() == [1.0, 2.0, 4.0, 8.0]
+    s = tl.scalar_tensor(2, requires_grad=True)
+    assert s.shape == () and s.requires_grad and s.dtype == tl.float32

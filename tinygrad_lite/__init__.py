@@ -34,7 +34,7 @@ from .dtypes import (
 from .factories import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal,
     ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
-    scalar_tensor, tensor, zeros, zeros_like,
+    scalar_tensor, tensor, zeros, zeros_like, logspace,
 )  # fmt: skip
 from .ops import (
     abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm, broadcast_tensors,

@@ -22,6 +22,7 @@ __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
     "linspace", "zeros_like", "ones_like", "full_like", "empty_like", "rand", "randn",
     "randint", "randn_like", "rand_like", "randint_like", "randperm", "normal", "scalar_tensor",
+    "logspace",
 ]  # fmt: skip
 
 
@@ -275,23 +276,25 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any 
     return _finish(values.reshape(shape).astype(dt), requires_grad, device, "randint")
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, generator: Any = None,
+def rand_like(input: Tensor, *, dtype: Any = None, generator: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:  # fmt: skip
-    return rand(input.shape, dtype=dtype or input.dtype, generator=generator,
+    return rand(input.shape, dtype=dtype or input.dtype, generator=generator, device=device,
                 requires_grad=requires_grad)  # fmt: skip
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, generator: Any = None,
+def randn_like(input: Tensor, *, dtype: Any = None, generator: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:  # fmt: skip
-    return randn(input.shape, dtype=dtype or input.dtype, generator=generator,
+    return randn(input.shape, dtype=dtype or input.dtype, generator=generator, device=device,
                  requires_grad=requires_grad)  # fmt: skip
 
 
 def randint_like(input: Tensor, low: int = 0, high: Any = None, *, dtype: Any = None,
-                 generator: Any = None) -> Tensor:  # fmt: skip
+                 generator: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:  # fmt: skip
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, generator=generator)
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, generator=generator,
+                   device=device, requires_grad=requires_grad)  # fmt: skip
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
@@ -307,13 +310,26 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None,
-           dtype: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+           dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """N(mean, std²): tensor or number ``mean``/``std``, or numbers and ``size``."""
     from .sampling import normal as _normal
 
+    check_device(device, "normal")
     return _normal(mean, std, size, generator=generator, dtype=dtype,
                    requires_grad=requires_grad)  # fmt: skip
 
 
-def scalar_tensor(s: Any, *, dtype: Any = None) -> Tensor:
-    return tensor(s, dtype=dtype or _dt.get_default_dtype())
+def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """A 0-d tensor holding the number ``s`` (the default float dtype unless ``dtype``)."""
+    return tensor(s, dtype=dtype or _dt.get_default_dtype(), device=device,
+                  requires_grad=requires_grad)  # fmt: skip
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent."""
+    if not isinstance(steps, (builtins.int, np.integer)) or steps < 0:
+        raise RuntimeError(f"logspace: number of steps must be non-negative, got {steps!r}")
+    values = np.logspace(start, end, steps, base=base).astype(_dtype(dtype))
+    return _finish(values, requires_grad, device, "logspace")
