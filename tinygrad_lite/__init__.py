@@ -55,5 +55,12 @@ from .tensor import Tensor
 
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
 
+# issue 19: the public ops refuse a non-tensor where a tensor is needed, with PyTorch's
+# TypeError naming the op and the argument (one check for all: see _argcheck). The ops
+# module itself keeps the plain functions, so composites calling each other pay nothing.
+from ._argcheck import guard_namespace as _guard  # noqa: E402
+
+_guard(globals(), modules=["tinygrad_lite.ops"])
+
 FloatTensor = DoubleTensor = LongTensor = Tensor
 __version__ = "0.1.0"

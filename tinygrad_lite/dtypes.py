@@ -98,6 +98,8 @@ def get_default_dtype() -> DType:
 
 def set_default_dtype(d: DType) -> None:
     """Set the default floating dtype; only float32 and float64 are allowed (as PyTorch)."""
+    if d is None:  # (np.dtype(None) would be float64)
+        raise TypeError("set_default_dtype: expected a floating dtype such as float32, got None")
     d = from_any(d)
     if d not in (float32, float64):
         raise TypeError(

@@ -61,6 +61,11 @@ def _infer_array(data: Any, dtype: Any) -> np.ndarray:
             )
     if arr.dtype.kind == "f":
         return arr.astype(_dt.get_default_dtype().numpy)
+    if arr.dtype == np.uint64 and arr.size and arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(
+            f"tensor: value {arr.max()} is too large for int64 (the largest integer dtype); "
+            "pass dtype=float64 for such numbers"
+        )
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
     if arr.dtype.kind == "b":
@@ -132,12 +137,26 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     """Filled with ``fill_value``; the dtype follows the value (bool, int64 or float32) if not given."""
     if dtype is None:
         dtype = _infer_array(fill_value, None).dtype
+    _check_fits(fill_value, _dt.to_numpy_dtype(dtype), "full")
     return _finish(
         np.full(_size(tuple(size)), fill_value, _dt.to_numpy_dtype(dtype)),
         requires_grad,
         device,
         "full",
     )
+
+
+def _check_fits(value: Any, dtype: np.dtype, op: str) -> None:
+    """Refuse a Python number an integer dtype cannot hold (NaN, inf, out of range)."""
+    if np.dtype(dtype).kind not in "iu" or not isinstance(value, (int, builtins.float, np.number)):
+        return
+    info = np.iinfo(dtype)
+    if isinstance(value, (builtins.float, np.floating)) and not np.isfinite(value) or not (
+        info.min <= value <= info.max
+    ):
+        raise RuntimeError(
+            f"{op}: value {value} cannot be converted to type {np.dtype(dtype)} without overflow"
+        )
 
 
 def eye(
@@ -158,6 +177,11 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
         start, end = 0, start
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(
+            f"arange: upper bound ({end}) and lower bound ({start}) inconsistent with step sign "
+            f"({step})"
+        )
     if dtype is None:
         ints = builtins.all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dt.int64 if ints else _dt.get_default_dtype()
@@ -243,7 +267,9 @@ def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None) -> Tensor:
-    """A random permutation of 0..n-1 (int64)."""
+    """A random permutation of 0..n-1 (int64); n must be a non-negative integer."""
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise RuntimeError(f"randperm: n must be a non-negative integer, got {n!r}")
     return _finish(
         _random.rng(generator).permutation(n).astype(_dt.to_numpy_dtype(dtype or _dt.int64)),
         False,
@@ -262,3 +288,9 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None
 
 def scalar_tensor(s: Any, *, dtype: Any = None) -> Tensor:
     return tensor(s, dtype=dtype or _dt.get_default_dtype())
+
+
+# issue 19: the *_like factories refuse a non-tensor input (see _argcheck)
+from ._argcheck import guard_namespace  # noqa: E402
+
+guard_namespace(globals(), [n for n in list(globals()) if n.endswith("_like")])

@@ -84,9 +84,9 @@ def _shape_args(args: tuple, op: str) -> tuple:
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
     try:
-        return tuple(_int(a) for a in args)
+        return tuple(operator.index(a) for a in args)  # (2.5 is refused, not truncated)
     except (TypeError, ValueError):
-        raise TypeError(f"{op}: sizes must be integers, got {args!r}") from None
+        raise TypeError(f"{op}(): sizes must be integers, got {args!r}") from None
 
 
 def check_dim(ndim: int, dim: int, op: str = "op", extra: int = 0) -> int:
@@ -550,11 +550,17 @@ def argmin(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:
 def _arg_reduce(x: Any, dim: Any, keepdim: _bool, fn: Any, op: str) -> Any:
     a = x._array
     if dim is None:
+        if not a.size:
+            raise IndexError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
         out = fn(a)
         if keepdim:
             out = np.reshape(out, (1,) * a.ndim)
     else:
         dim = check_dim(a.ndim, dim, op)
+        if a.ndim and not a.shape[dim]:
+            raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
         out = fn(a, axis=dim, keepdims=keepdim) if a.ndim else fn(a)
     return _const(np.asarray(out, dtype=np.int64))
 
@@ -700,6 +706,15 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def logical_op(ufunc: Any, a: Any, b: Any) -> Any:
     return _compare(ufunc, a, b, ufunc.__name__)
+
+
+def bitwise_not(input: Any) -> Any:
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one."""
+    if input._array.dtype.kind not in "biu":
+        raise TypeError(
+            f"~ (bitwise_not) is only implemented on integer and Boolean-type tensors, got {input.dtype}"
+        )
+    return _const(np.invert(input._array))
 
 
 def logical_not(input: Any) -> Any:
@@ -911,6 +926,12 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
         raise RuntimeError("cat: expected a non-empty list of Tensors")
     if builtins.any(x.shape != (0,) for x in tensors):  # PyTorch skips legacy empty 1-D tensors
         tensors = [x for x in tensors if x.shape != (0,)]
+    for i, x in enumerate(tensors):
+        if not x.ndim:
+            raise RuntimeError(
+                f"cat(): zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                "use stack, or unsqueeze it first"
+            )
     ref = tensors[0]
     d = check_dim(ref.ndim, dim, "cat")
     for i, x in enumerate(tensors):
@@ -1023,6 +1044,13 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     if idx.ndim > 1 or idx.dtype.kind not in "iu":
         raise RuntimeError("index_select: index must be a 1-D integer tensor")
     d = check_dim(input.ndim, dim, "index_select")
+    n = input.shape[d] if input.ndim else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        raise IndexError(
+            f"index_select(): index {bad} is out of range for dimension {d} of size {n} "
+            "(indices must be in [0, size))"
+        )
     return GetItem.apply(input, (slice(None),) * d + (idx.reshape(-1),))
 
 
@@ -1032,6 +1060,15 @@ def take_along_dim(input: Any, indices: Any, dim: int) -> Any:
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     d = check_dim(input.ndim, dim, "narrow")
+    n = input.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"narrow(): start {start} out of range for dimension {d} of size {n}")
+    start = start % n if start < 0 else start
+    if length < 0 or start + length > n:
+        raise RuntimeError(
+            f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}), or "
+            "length is negative"
+        )
     return GetItem.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -1045,9 +1082,12 @@ def normalize_index(index: Any) -> Any:
             if i.ndim == 0 and i.dtype.kind in "iu":
                 i = _int(i)
         elif isinstance(i, list):
-            i = np.asarray(i)
+            i = np.asarray(i) if i else np.zeros(0, np.int64)  # ([] is an empty int index)
         if isinstance(i, np.ndarray):
             if i.dtype == np.bool_:
+                if i.ndim == 0:  # a 0-d mask adds a dim of size 1 or 0, as x[True]/x[False]
+                    out.append(_bool(i))
+                    continue
                 out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu":
@@ -1227,6 +1267,8 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
 
 def setitem_(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value`` (differentiable when recording, like PyTorch's index_put)."""
+    if not isinstance(value, (_f.Tensor, _bool, _int, _float, np.generic, np.ndarray, list, tuple)):
+        raise TypeError(f"__setitem__: can't assign a {type(value).__name__} to a Tensor")
     idx = normalize_index(index)
     _check_leaf_inplace(t, "__setitem__")
     _check_view_inplace(t, "__setitem__")
@@ -1287,6 +1329,8 @@ def is_floating_point(input: Any) -> _bool:
 
 
 def diag(input: Any) -> Any:
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
     if input.ndim == 1:
         n = input.shape[0]
         return Mul.apply(unsqueeze(input, 0), np.eye(n, dtype=input._array.dtype))
@@ -1295,4 +1339,7 @@ def diag(input: Any) -> Any:
 
 
 def trace(input: Any) -> Any:
+    if input.ndim != 2:
+        raise RuntimeError(f"trace(): expected a matrix, but got tensor with dim {input.ndim}")
     return Sum.apply(diag(input), None, False)
+

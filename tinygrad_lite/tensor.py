@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from . import _argcheck, ops
 from . import autograd as _autograd
 from . import dtypes as _dt
-from . import ops
 from ._format import tensor_repr
 from .autograd import function as _function
 from .autograd.engine import run_backward
@@ -128,6 +128,8 @@ class Tensor:
 
     @data.setter
     def data(self, value: Any) -> None:
+        if not isinstance(value, (Tensor, np.ndarray)):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         array = value._array if isinstance(value, Tensor) else np.asarray(value)
         self._array = array
 
@@ -524,7 +526,7 @@ class Tensor:
         return ops.logical_op(np.bitwise_xor, self, other)
 
     def __invert__(self) -> Tensor:
-        return ops.logical_not(self)
+        return ops.bitwise_not(self)
 
     def __getitem__(self, index: Any) -> Tensor:
         return GetItem.apply(self, ops.normalize_index(index))
@@ -805,6 +807,10 @@ class Tensor:
     def index_select(self, dim: int, index: Tensor) -> Tensor:
         return ops.index_select(self, dim, index)
 
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """The slice ``start:start + length`` of ``dim`` (a view); out of range raises."""
+        return ops.narrow(self, dim, start, length)
+
     # ------------------------------------------------------------------ in place
     # Rules (as PyTorch): on a leaf that requires grad only under no_grad; a change to a
     # tensor that some node saved for backward makes that backward raise (version counter).
@@ -836,10 +842,18 @@ class Tensor:
                 raise ops._inplace_error(self, 0, "zero_", e) from None
             _function.bump_version(self)
             return self
-        return ops.inplace_unary(self, lambda t: t * 0, "zero_")
+        return ops.inplace_unary(self, lambda t: ops.where(False, t, 0), "zero_")
 
     def fill_(self, value: Any) -> Tensor:
-        return ops.inplace_unary(self, lambda t: t * 0 + value, "fill_")
+        """Every element set to ``value`` (a number or 0-d tensor), also over inf/NaN."""
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(
+                f"fill_: only supports a 0-dimension value tensor, but got a tensor with "
+                f"{value.ndim} dimensions"
+            )
+        if not isinstance(value, (Tensor, int, builtins.float, np.generic)):
+            raise TypeError(f"fill_(): argument 'value' must be a Number, not {type(value).__name__}")
+        return ops.inplace_unary(self, lambda t: ops.where(False, t, value), "fill_")
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         return ops.inplace(self, CopyFrom, src, "copy_")
@@ -900,3 +914,6 @@ _UFUNCS: dict = {
 
 # let the engine and Function build Tensors (see autograd.function)
 _function.Tensor, _function._make = Tensor, Tensor._make
+
+# issue 19: methods taking another tensor refuse a non-tensor there (see _argcheck)
+_argcheck.guard_methods(Tensor)

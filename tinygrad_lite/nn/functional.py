@@ -182,6 +182,11 @@ def pad(
     for i in range(len(pad) // 2):
         dim = input.ndim - 1 - i
         before, after = int(pad[2 * i]), int(pad[2 * i + 1])
+        if out.shape[dim] + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError(
+                f"pad: padding ({before}, {after}) crops dim {dim} of size {out.shape[dim]} "
+                "past its size (the padded size would be negative)"
+            )
         if before < 0:
             out = ops.narrow(out, dim, -before, out.shape[dim] + before)
         if after < 0:
@@ -620,3 +625,9 @@ def binary_cross_entropy_with_logits(
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# issue 19: every public function refuses a non-tensor where a tensor is needed (_argcheck)
+from .._argcheck import guard_namespace as _guard  # noqa: E402
+
+_guard(globals())
