@@ -70,7 +70,7 @@ class Tensor:
     prefer ``tinygrad_lite.tensor(data, dtype=..., requires_grad=...)``.
     """
 
-    __slots__ = ("_array", "_rg", "grad", "grad_fn", "_counter", "_hooks", "__weakref__")
+    __slots__ = ("_array", "_rg", "_grad", "grad_fn", "_counter", "_hooks", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
@@ -80,7 +80,7 @@ class Tensor:
         """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
         self._array = array
         self._rg = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._counter = version  # version counter (None until needed: see version_counter)
         self._hooks = None
@@ -93,7 +93,7 @@ class Tensor:
         t = _new(Tensor)
         t._array = array
         t._rg = requires_grad
-        t.grad = None
+        t._grad = None
         t.grad_fn = grad_fn
         t._counter = version
         t._hooks = None
@@ -114,6 +114,31 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         self.requires_grad_(value)
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient ``backward`` accumulated into this leaf (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    "assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size {list(value.shape)} to a tensor "
+                    f"of size {list(self.shape)}: the gradient and the tensor must be the same size"
+                )
+            if value._array.dtype != self._array.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype {value.dtype} to a tensor with "
+                    f"dtype {self.dtype}: the gradient must have the tensor's dtype (use .to())"
+                )
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:

@@ -583,7 +583,9 @@ def _run_step(L: Any, name: str, args: tuple, params: Any, values: list, prog: P
 def _np(t: Any) -> np.ndarray:
     t = t.detach()
     if type(t).__module__.startswith("torch"):
-        return np.asarray(t.numpy(force=True))  # (force: PyTorch's ZeroTensor gradients)
+        if t._is_zerotensor():  # (PyTorch's lazy zero gradients; .numpy() would fail)
+            return np.zeros(tuple(t.shape), dtype=str(t.dtype).replace("torch.", ""))
+        return np.asarray(t.numpy())
     return np.asarray(t.numpy())
 
 
@@ -671,6 +673,8 @@ class Mismatch:
     seed: int
     detail: str
     program: Program
+    mixed: bool = False  # the step had an operand that is not float64 (type promotion)
+    nonfinite: bool = False  # some value of the program is inf or NaN
 
     @property
     def cls(self) -> tuple:
@@ -688,30 +692,32 @@ def compare(seed: int, tl: Any, torch: Any) -> tuple[int, Mismatch | None]:
     prog, ref = drawn.program, drawn.values
     got: list = []
     for k, (name, args, params) in enumerate(prog.steps):
+        mixed = (
+            any(_dtype_name(ref[i]) != "float64" for i in args) or _dtype_name(ref[k]) != "float64"
+        )
+
+        def mismatch(kind: str, detail: str, name: str = name, mixed: bool = mixed) -> tuple:
+            return len(prog.steps), Mismatch(kind, name, seed, detail, prog, mixed)
+
         try:
             out = _run_step(tl, name, args, params, got, prog)
         except Exception as e:  # noqa: BLE001 - a mismatch: PyTorch ran this step
-            return len(prog.steps), Mismatch("error", name, seed, f"{type(e).__name__}: {e}", prog)
+            return mismatch("error", f"{type(e).__name__}: {e}")
         want = ref[k]
         if not isinstance(out, tl.Tensor):
-            return len(prog.steps), Mismatch("error", name, seed, f"returned {type(out)}", prog)
+            return mismatch("error", f"returned {type(out)}")
         if tuple(out.shape) != tuple(want.shape):
-            return len(prog.steps), Mismatch(
-                "shape", name, seed, f"{tuple(out.shape)} vs {tuple(want.shape)}", prog
-            )
+            return mismatch("shape", f"{tuple(out.shape)} vs {tuple(want.shape)}")
         if _dtype_name(out) != _dtype_name(want):
-            return len(prog.steps), Mismatch(
-                "dtype", name, seed, f"{_dtype_name(out)} vs {_dtype_name(want)}", prog
-            )
+            return mismatch("dtype", f"{_dtype_name(out)} vs {_dtype_name(want)}")
         a, b = _np(out), _np(want)
         if not _close(a, b, *_tol(b.dtype)):
-            return len(prog.steps), Mismatch("value", name, seed, f"{a} vs {b}", prog)
+            return mismatch("value", f"{a} vs {b}")
         if bool(out.requires_grad) != bool(want.requires_grad):
-            return len(prog.steps), Mismatch(
-                "requires_grad", name, seed, f"{out.requires_grad} vs {want.requires_grad}", prog
-            )
+            return mismatch("requires_grad", f"{out.requires_grad} vs {want.requires_grad}")
         got.append(out)
     last = len(ref) - 1
+    nonfinite = any(v.is_floating_point() and not bool(torch.isfinite(v).all()) for v in ref)
     try:
         kind = _grads_differ(prog, tl, torch, last, seed)
     except Exception as e:  # noqa: BLE001
@@ -730,6 +736,6 @@ def compare(seed: int, tl: Any, torch: Any) -> tuple[int, Mismatch | None]:
             name = prog.steps[upto][0]
             what = "backward" if k2 == "error" else k2
             detail = f"{type(err).__name__}: {err}" if k2 == "error" and err else what
-            return len(prog.steps), Mismatch(k2 if k2 != "error" else "backward", name, seed,
-                                             detail, prog)  # fmt: skip
-    return len(prog.steps), Mismatch(kind, "?", seed, str(err), prog)
+            kind2 = k2 if k2 != "error" else "backward"
+            return len(prog.steps), Mismatch(kind2, name, seed, detail, prog, False, nonfinite)
+    return len(prog.steps), Mismatch(kind, "?", seed, str(err), prog, False, nonfinite)

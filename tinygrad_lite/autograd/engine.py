@@ -255,6 +255,11 @@ def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
     for hook in hooks:
         result = hook(as_tensor)
         if result is not None:
+            if not isinstance(result, Tensor):
+                raise TypeError(
+                    f"hook {getattr(hook, '__qualname__', hook)!r} returned a "
+                    f"{type(result).__name__}; a hook must return a Tensor or None"
+                )
             if tuple(result.shape) != tuple(as_tensor.shape):
                 raise RuntimeError(
                     f"hook {getattr(hook, '__name__', hook)!r} returned a gradient of shape "
@@ -273,16 +278,16 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool, owner: _Owner | None
     if create_graph:
         if not isinstance(g, Tensor):
             g = Tensor._make(g, None, False)
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     dtype = leaf._array.dtype
-    if leaf.grad is None:
+    if leaf._grad is None:
         if g.dtype is dtype and not leaf._hooks and owner is not None and owner.may_own(g):
-            leaf.grad = Tensor._make(g, None, False)
+            leaf._grad = Tensor._make(g, None, False)
         else:  # a copy: others may hold the same array (see _Owner)
-            leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
+            leaf._grad = Tensor._make(np.array(g, dtype=dtype), None, False)
     else:
-        target = leaf.grad._array
+        target = leaf._grad._array
         if target.shape == g.shape:
             try:
                 if target.ndim:
@@ -292,4 +297,4 @@ def _accumulate_leaf(leaf: Any, g: Any, create_graph: bool, owner: _Owner | None
                 return
             except ValueError:  # a read-only array (e.g. a broadcast view the user set)
                 pass
-        leaf.grad = Tensor._make(np.asarray(target + g, dtype), None, False)
+        leaf._grad = Tensor._make(np.asarray(target + g, dtype), None, False)

@@ -108,6 +108,7 @@ class Node:
     grad: Any = None  # output gradient, kept only while autograd.graph.keep_intermediates() is on
     trace: Any = None  # where the op was created (only in anomaly mode)
     tensor_mode = False  # True while backward runs with Tensors (create_graph)
+    layout: Any = None  # [(shape, dtype)] of a user Function's several outputs (see _outputs)
 
     # (No __init__: ``_new_node`` below makes nodes, filling the slots directly.)
 
@@ -305,8 +306,10 @@ def _apply(fn: Any, *args: Any) -> Any:
     record = requires and (not GRAD_OFF or STATE.grad_enabled)  # (see GRAD_OFF)
     if not fn.array_mode:  # a user Function: forward gets Tensors
         node = _new_node(fn, tuple(parents))
-        return _output(fn, node if record else UNRECORDED, _forward_with_tensors(fn, node, args),
-                       args)  # fmt: skip
+        out = _forward_with_tensors(fn, node, args)
+        if type(out) is tuple:  # several outputs
+            return _outputs(fn, node if record else UNRECORDED, out, args)
+        return _output(fn, node if record else UNRECORDED, out, args)
     node = _new_node(fn, tuple(parents)) if record else UNRECORDED
     try:
         out = fn.forward(node, *arrays)
@@ -348,7 +351,7 @@ def _apply1_for(fn: Any) -> Any:
             return _output(fn, node, out, (x,))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
-        t.grad = t._counter = t._hooks = None
+        t._grad = t._counter = t._hooks = None
         if node is UNRECORDED:
             t._rg = False
             t.grad_fn = None
@@ -411,7 +414,7 @@ def _apply2_for(fn: Any) -> Any:
             return _output(fn, node, out, (x, y))
         t = _new(Tensor)  # (= _output's usual case)
         t._array = out
-        t.grad = t._counter = t._hooks = None
+        t._grad = t._counter = t._hooks = None
         if node is UNRECORDED:
             t._rg = False
             t.grad_fn = None
@@ -494,8 +497,11 @@ class Function:
     def vjp(cls, ctx: Node, grad: Any) -> tuple:
         """Call the user's ``backward`` with Tensors; hand NumPy arrays back to the engine."""
         tensor_mode = ctx.tensor_mode
-        g = grad if tensor_mode else Tensor._make(np.asarray(grad), None, False)
-        result = cls.backward(ctx, g)
+        if ctx.layout is not None:  # several outputs: one gradient each
+            result = cls.backward(ctx, *_split(grad, ctx.layout, tensor_mode))
+        else:
+            g = grad if tensor_mode else Tensor._make(np.asarray(grad), None, False)
+            result = cls.backward(ctx, g)
         result = _check_user_grads(ctx, result if isinstance(result, tuple) else (result,))
         if tensor_mode:
             return result
@@ -580,6 +586,38 @@ def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
         switch_grad_mode(prev)
     if node.saved:  # keep arrays, so saved values can be traced back to inputs/output
         node.saved = tuple(s._array if isinstance(s, Tensor) else s for s in node.saved)
+    if isinstance(result, (tuple, list)):  # several outputs: a tuple of arrays
+        return tuple(r._array if isinstance(r, Tensor) else np.asarray(r) for r in result)
     if isinstance(result, Tensor):
         return result._array
     return np.asarray(result)
+
+
+def _outputs(fn: Any, node: Any, outs: tuple, args: tuple) -> tuple:
+    """The outputs of a user Function that returned several: one node whose output is all
+    the float outputs raveled end to end, and each output a recorded slice of it reshaped,
+    so the engine sends the node one gradient, which ``Function.vjp`` splits again (zeros
+    for an output that was not used). Integer and bool outputs are not differentiable."""
+    floats = [o.dtype for o in outs if o.dtype.kind == "f"]
+    if node is UNRECORDED or not floats:
+        return tuple(_make(o, None, False) for o in outs)
+    dtype = np.result_type(*floats)
+    node.layout = [(o.shape, o.dtype) for o in outs]
+    whole = _output(fn, node, np.concatenate([o.ravel().astype(dtype) for o in outs]), args)
+    results, start = [], 0
+    for o in outs:
+        part = whole[start : start + o.size].reshape(o.shape)
+        results.append(part if o.dtype == dtype else _make(o, None, False))
+        start += o.size
+    return tuple(results)
+
+
+def _split(grad: Any, layout: list, tensor_mode: bool) -> tuple:
+    """One flat gradient of several outputs (see ``_outputs``) as one gradient per output."""
+    grads, start = [], 0
+    for shape, _ in layout:
+        n = int(np.prod(shape))
+        g = grad[start : start + n].reshape(shape)
+        grads.append(g if tensor_mode else Tensor._make(np.asarray(g), None, False))
+        start += n
+    return tuple(grads)

@@ -8,6 +8,8 @@ Nothing in this module knows about tensors.
 from __future__ import annotations
 
 import functools
+import inspect
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,6 +30,7 @@ class _State(threading.local):
     """Per-thread switches read on every op. Class attributes are each thread's defaults."""
 
     _grad_enabled = True
+    _off: Any = None  # an _Off while grad mode is off (see switch_grad_mode)
     inference = False
     anomaly_check_nan = True
     keep_intermediates = False
@@ -82,13 +85,27 @@ _lock = threading.Lock()  # (guards WATCHED)
 STATE = _State()
 
 
+class _Off:
+    """Held by a thread while its grad mode is off: it is that thread's entry in GRAD_OFF.
+    When the thread switches back on, or ends with grad mode off (its thread-local state
+    is dropped), the entry goes with it, so no global state outlives the thread."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        GRAD_OFF.append(None)  # (atomic: no lock needed)
+
+    def __del__(self) -> None:
+        GRAD_OFF.pop()
+
+
 def switch_grad_mode(on: bool) -> bool:
     """Set this thread's grad mode to the bool ``on``; return the mode it had (what the
     context managers below do on entry and exit)."""
     state = STATE
     prev = state._grad_enabled
     if on is not prev:
-        GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
+        state._off = None if on else _Off()
         state._grad_enabled = on
     return prev
 
@@ -115,6 +132,9 @@ class _GradModeContext:
         switch_grad_mode(self._prev)
 
     def __call__(self, fn: F) -> F:
+        if inspect.isgeneratorfunction(fn):
+            return _generator_wrapper(fn, self)  # type: ignore[return-value]
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self.__class__._clone(self):
@@ -126,15 +146,56 @@ class _GradModeContext:
         return self.__class__()
 
 
-class no_grad(_GradModeContext):
-    """Context manager / decorator: ops inside record nothing and results don't require grad."""
+def _generator_wrapper(fn: Callable, mode: _GradModeContext) -> Callable:
+    """A decorated generator function: the mode holds while the generator's body runs (each
+    step between yields), not while its caller runs, as in PyTorch."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        gen = fn(*args, **kwargs)
+        try:
+            with mode._clone():
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with mode._clone():
+                        gen.close()
+                    raise
+                except BaseException:
+                    with mode._clone():
+                        response = gen.throw(*sys.exc_info()[1:2])
+                else:
+                    with mode._clone():
+                        response = gen.send(request)
+        except StopIteration as e:
+            return e.value
+
+    return wrapper
+
+
+class _Bare:
+    """``@no_grad`` without parentheses decorates the function directly (as PyTorch)."""
+
+    __slots__ = ()
+
+    def __new__(cls, orig_func: Callable | None = None) -> Any:
+        self = super().__new__(cls)
+        return self if orig_func is None else self(orig_func)
+
+
+class no_grad(_Bare, _GradModeContext):
+    """Context manager / decorator (``@no_grad()`` or ``@no_grad``): ops inside record nothing
+    and results don't require grad."""
 
     __slots__ = ()
     _enabled = False
 
 
-class enable_grad(_GradModeContext):
-    """Context manager / decorator: turn recording back on (e.g. inside ``no_grad``)."""
+class enable_grad(_Bare, _GradModeContext):
+    """Context manager / decorator (``@enable_grad()`` or ``@enable_grad``): turn recording
+    back on (e.g. inside ``no_grad``)."""
 
     __slots__ = ()
     _enabled = True
@@ -175,6 +236,11 @@ class _Switch(_GradModeContext):
 
 class inference_mode(_GradModeContext):
     """Like ``no_grad`` (``inference_mode(False)`` is a no-op), as a context manager or decorator."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # ``@inference_mode`` without parentheses
+            return cls()(mode)
+        return super().__new__(cls)
 
     def __init__(self, mode: bool = True) -> None:
         self._mode = bool(mode)

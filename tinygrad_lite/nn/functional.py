@@ -45,7 +45,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if len(w_shape) == 2 and (bias is None or bias.shape == w_shape[:1]):
         return Linear.apply(input, weight, bias)  # one fused node (see primitives.Linear)
-    out = MatMul.apply(input, weight)
+    # a 1-D weight, or a bias that broadcasts to (out,) without being (out,) (e.g. (1,))
+    out = MatMul.apply(input, weight if len(w_shape) == 1 else ops.transpose(weight, 0, 1))
     return out if bias is None else out + bias
 
 
