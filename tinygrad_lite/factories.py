@@ -135,6 +135,7 @@ def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Filled with ``fill_value``; the dtype follows the value (bool, int64 or float32) if not given."""
+    _number(fill_value, "full", "fill_value")
     if dtype is None:
         dtype = _infer_array(fill_value, None).dtype
     _check_fits(fill_value, _dt.to_numpy_dtype(dtype), "full")
@@ -144,6 +145,16 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
         device,
         "full",
     )
+
+
+def _number(value: Any, op: str, name: str, tensors: bool = True) -> None:
+    """Refuse a fill value / bound that is not a number (or, if ``tensors``, a 0-d tensor)."""
+    if isinstance(value, (int, builtins.float, np.number, np.bool_)):
+        return
+    if tensors and isinstance(value, Tensor) and not value.ndim:
+        return
+    what = "a Number or a 0-d Tensor" if tensors else "a Number"
+    raise TypeError(f"{op}(): argument '{name}' must be {what}, not {type(value).__name__}")
 
 
 def _check_fits(value: Any, dtype: np.dtype, op: str) -> None:
@@ -193,6 +204,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:  # fmt: skip
+    _number(start, "linspace", "start")
+    _number(end, "linspace", "end")
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError(f"linspace(): number of steps must be a non-negative integer, got {steps!r}")
     return _finish(
         np.linspace(start, end, steps).astype(_dtype(dtype)), requires_grad, device, "linspace"
     )
@@ -222,6 +237,8 @@ def empty_like(
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:  # fmt: skip
+    _number(fill_value, "full_like", "fill_value")
+    _check_fits(fill_value, _like(input, dtype), "full_like")
     return _finish(
         np.full(input.shape, fill_value, _like(input, dtype)), requires_grad, device, "full_like"
     )
@@ -279,6 +296,10 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
 
 
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None) -> Tensor:
+    """Samples of N(mean, std²); ``mean``/``std`` are numbers or tensors (broadcast)."""
+    for name, v in (("mean", mean), ("std", std)):
+        if not isinstance(v, Tensor):
+            _number(v, "normal", name, tensors=False)
     m, s = np.asarray(getattr(mean, "_array", mean)), np.asarray(getattr(std, "_array", std))
     shape = _size(tuple(size)) if size is not None else np.broadcast_shapes(m.shape, s.shape)
     values = _random.rng(generator).normal(m, s, size=shape)

@@ -35,6 +35,9 @@ NOT_OPS = {
 
 BAD: list = [[1.0, 2.0], None, "a", {"k": 1}, object()]
 
+# Names an alias's message may use instead (``clip`` is ``clamp``).
+ALIASES = {"clip": "clamp", "clip_": "clamp", "clamp_": "clamp"}
+
 
 def _x() -> Any:
     return tl.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
@@ -52,7 +55,8 @@ def _candidates() -> list:
         (x, 0, i1), (m, x, x), (x, x, 0.5), (x, x, x), (x, 0, 0, 1), (x, w), (x, w, v[:1]),
         (x, (3, 2)), (x, 3, 2), (x, 1, 1), (x, 2), (x, 0, 1), (v, v), (x.T, x), (x, v),
         (x, idx[:, :1], 1), (x, 1, (3, 1)), (x, (1, 1)), (x, tl.tensor([0, 2])), (x, 1.0),
-        (x, 0.0, 1.0), (v,), (x, v, 1), (x, x.T),
+        (x, 0.0, 1.0), (v,), (x, v, 1), (x, x.T), (x, 2, 3), (x, (2, 3)), (i1,),
+        (tl.ones(2, 3, 3), tl.ones(2, 3, 3)),
     ]  # fmt: skip
 
 
@@ -81,10 +85,9 @@ def public_callables() -> Iterator[tuple[str, Callable, bool]]:
         yield f"Tensor.{name}", name, True
 
 
-def _call(fn: Any, is_method: bool, args: tuple) -> Any:
+def _call(fn: Any, is_method: bool, args: tuple, self: Any = None) -> Any:
     if is_method:
-        x = _x()
-        return getattr(x, fn)(*args)
+        return getattr(_x() if self is None else self, fn)(*args)
     return fn(*args)
 
 
@@ -94,15 +97,16 @@ def good_call(fn: Any, is_method: bool) -> tuple | None:
 
     for cand in _candidates():
         args = cand[1:] if is_method else cand
-        if is_method and cand[0] is not cand[0]:
+        self = cand[0] if is_method else None
+        if is_method and not isinstance(self, tl.Tensor):
             continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                _call(fn, is_method, args)
+                _call(fn, is_method, args, self)
         except Exception:  # noqa: BLE001 - try the next candidate
             continue
-        return args
+        return (self, args)
     return None
 
 
@@ -122,7 +126,8 @@ class Outcome:
         e = self.error
         if e is None or type(e) not in (TypeError, ValueError, IndexError, RuntimeError):
             return False
-        return self.op.rstrip("_") in str(e) or self.op in str(e)
+        names = {self.op, self.op.rstrip("_"), ALIASES.get(self.op, self.op)}
+        return any(n in str(e) for n in names)
 
     def __str__(self) -> str:
         e = self.error
@@ -130,10 +135,22 @@ class Outcome:
         return f"{self.name} with argument {self.position} = {self.bad!r}: {got}"
 
 
-def _substitutions(args: tuple) -> Iterator[tuple[int, Any, tuple]]:
+def _none_ok(fn: Any, is_method: bool) -> set:
+    """Positions whose parameter defaults to None (None is a valid value there)."""
+    f = getattr(tl.Tensor, fn) if is_method else fn
+    try:
+        params = list(inspect.signature(f).parameters.values())[1 if is_method else 0 :]
+    except (TypeError, ValueError):
+        return set()
+    return {i for i, p in enumerate(params) if p.default is None}
+
+
+def _substitutions(args: tuple, none_ok: set = frozenset()) -> Iterator[tuple[int, Any, tuple]]:
     for i, a in enumerate(args):
         if isinstance(a, tl.Tensor):
             for bad in BAD:
+                if bad is None and i in none_ok:
+                    continue
                 yield i, bad, args[:i] + (bad,) + args[i + 1 :]
         elif isinstance(a, list) and a and all(isinstance(t, tl.Tensor) for t in a):
             for bad in BAD[1:3]:
@@ -146,16 +163,17 @@ def sweep() -> tuple[list, list]:
 
     outcomes, untested = [], []
     for name, fn, is_method in public_callables():
-        args = good_call(fn, is_method)
-        if args is None:
+        good = good_call(fn, is_method)
+        if good is None:
             untested.append(name)
             continue
+        self, args = good
         offset = 1 if is_method else 0  # position 0 of a method is self
-        for i, bad, bad_args in _substitutions(args):
+        for i, bad, bad_args in _substitutions(args, _none_ok(fn, is_method)):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    _call(fn, is_method, bad_args)
+                    _call(fn, is_method, bad_args, self)
             except BaseException as e:  # noqa: BLE001 - sorted by Outcome.ok
                 outcomes.append(Outcome(name, i + offset, bad, e))
             else:
