@@ -800,7 +800,7 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
-    return reshape(input, shape[:s] + (-1 if 0 not in shape[s : e + 1] else 0,) + shape[e + 1 :])
+    return reshape(input, shape[:s] + (math.prod(shape[s : e + 1]),) + shape[e + 1 :])
 
 
 def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Any:

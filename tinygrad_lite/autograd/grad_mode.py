@@ -86,17 +86,16 @@ STATE = _State()
 
 
 class _Off:
-    """Held by a thread while its grad mode is off: it is that thread's entry in GRAD_OFF.
-    When the thread switches back on, or ends with grad mode off (its thread-local state
-    is dropped), the entry goes with it, so no global state outlives the thread."""
+    """Each thread's marker of whether it has an entry in GRAD_OFF (made the first time the
+    thread turns grad mode off). When a thread ends with grad mode off, its thread-local
+    state is dropped with this marker, which removes the entry: no global state outlives
+    the thread."""
 
-    __slots__ = ()
-
-    def __init__(self) -> None:
-        GRAD_OFF.append(None)  # (atomic: no lock needed)
+    __slots__ = ("off",)
 
     def __del__(self) -> None:
-        GRAD_OFF.pop()
+        if self.off:
+            GRAD_OFF.pop()
 
 
 def switch_grad_mode(on: bool) -> bool:
@@ -105,8 +104,12 @@ def switch_grad_mode(on: bool) -> bool:
     state = STATE
     prev = state._grad_enabled
     if on is not prev:
-        state._off = None if on else _Off()
+        GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
         state._grad_enabled = on
+        marker = state._off
+        if marker is None:
+            marker = state._off = _Off()
+        marker.off = not on
     return prev
 
 
