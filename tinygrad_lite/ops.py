@@ -812,6 +812,8 @@ def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Any:
         raise RuntimeError(
             f"unflatten: provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({n}) in the input tensor"
         )
+    if -1 in sizes:  # resolved here: with a zero-size dim elsewhere NumPy cannot infer it
+        sizes = tuple(n // known if s == -1 else s for s in sizes)
     return reshape(input, input.shape[:d] + sizes + input.shape[d + 1 :])
 
 
