@@ -55,12 +55,47 @@ from .tensor import Tensor
 
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
 
+# --- the wider PyTorch surface (issue 24): more ops, linalg, legacy names, device idioms
+from . import linalg
+from .ops_math import (
+    acos, arccos, arcsin, arctan, arctan2, asin, atan, atan2, bitwise_and, bitwise_not,
+    bitwise_or, bitwise_xor, cosh, log2, log10, sinh,
+)  # fmt: skip
+from .ops_shape import diff, flip, fliplr, flipud, kron, meshgrid, repeat_interleave, roll
+from .ops_sorting import argsort, argwhere, bincount, histc, histogram, nonzero, sort, unique
+from .ops_linalg import cdist, cross, det, diagonal, einsum, inverse, mv, svd, tensordot
+from .legacy import (
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+    LongTensor, ShortTensor, Size,
+)  # fmt: skip
+from .device_idioms import accelerator, amp, autocast, backends, compile  # noqa: A004
+
+nelement = numel
+
 # issue 19: the public ops refuse a non-tensor where a tensor is needed, with PyTorch's
 # TypeError naming the op and the argument (one check for all: see _argcheck). The ops
-# module itself keeps the plain functions, so composites calling each other pay nothing.
+# modules themselves keep the plain functions, so composites calling each other pay nothing.
 from ._argcheck import guard_namespace as _guard  # noqa: E402
 
-_guard(globals(), modules=["tinygrad_lite.ops"])
+_guard(globals(), modules=[
+    "tinygrad_lite.ops", "tinygrad_lite.ops_math", "tinygrad_lite.ops_shape",
+    "tinygrad_lite.ops_sorting", "tinygrad_lite.ops_linalg",
+])  # fmt: skip
 
-FloatTensor = DoubleTensor = LongTensor = Tensor
+from ._keywords import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
+
+for _name in _OUT_FUNCTIONS:  # torch.add(a, b, out=c) and the like
+    globals()[_name] = _with_out(globals()[_name])
+del _name
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """A name PyTorch has and we do not yet: say so, and where the supported surface is."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(
+        f"module 'tinygrad_lite' has no attribute {name!r}: tinygrad_lite does not have it "
+        "yet (see docs/coming-from-pytorch.md for what is supported and what is missing)"
+    )

@@ -69,16 +69,18 @@ def guard(fn: Callable, name: str | None = None, *, method: bool = False) -> Cal
     ``name`` is the op's public name for messages (default ``fn.__name__``); ``method=True``
     skips ``self`` (always a Tensor) and counts positions as PyTorch's methods do.
     """
-    fn = getattr(fn, "__wrapped__", fn)  # (re-guarding: start from the plain function)
-    op = name or fn.__name__
-    code = getattr(fn, "__code__", None)
+    if getattr(fn, "_checked", False):  # re-guarding (e.g. as a method): start from the plain one
+        fn = fn.__wrapped__
+    inner = inspect.unwrap(fn)  # the parameters are those of the function under any wrappers
+    op = name or inner.__name__
+    code = getattr(inner, "__code__", None)
     if code is None:
         return fn
     # the parameters from the code object (inspect.signature costs 50x more at import)
     n_pos, n_kw = code.co_argcount, code.co_kwonlyargcount
     names = code.co_varnames[: n_pos + n_kw]
-    defaults = fn.__defaults__ or ()
-    kw_defaults = fn.__kwdefaults__ or {}
+    defaults = inner.__defaults__ or ()
+    kw_defaults = inner.__kwdefaults__ or {}
     params = []  # (name, position or None, default is None, *args)
     for i, pname in enumerate(names):
         if i < n_pos:
@@ -127,6 +129,7 @@ def guard(fn: Callable, name: str | None = None, *, method: bool = False) -> Cal
         return fn(*args, **kwargs)
 
     checked.__wrapped__ = fn
+    checked._checked = True
     return checked
 
 
@@ -138,7 +141,7 @@ def guard_namespace(namespace: dict, names: Any = None, modules: Any = None) -> 
         names = [n for n in namespace if not n.startswith("_")]
     for name in names:
         fn = namespace.get(name)
-        if inspect.isfunction(fn) and fn.__module__ in modules and not hasattr(fn, "__wrapped__"):
+        if inspect.isfunction(fn) and fn.__module__ in modules and not getattr(fn, "_checked", 0):
             namespace[name] = guard(fn, name)
 
 

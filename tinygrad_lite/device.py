@@ -87,3 +87,20 @@ class cuda:
     @staticmethod
     def manual_seed_all(seed: int) -> None:
         pass
+
+    @staticmethod
+    def synchronize(device: Any = None) -> None:
+        """Nothing to wait for on the CPU."""
+
+    @staticmethod
+    def empty_cache() -> None:
+        """No device memory to free."""
+
+    @staticmethod
+    def is_initialized() -> bool:
+        return False
+
+    @staticmethod
+    def set_device(device: Any) -> None:
+        """Accepted and ignored: scripts call it before checking ``is_available()``; tensors
+        asked for on a CUDA device still get the clear error."""

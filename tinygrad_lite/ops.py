@@ -19,6 +19,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import random as _random
+from ._keywords import numpy_keywords
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
 from .primitives import (
@@ -469,10 +470,12 @@ ger = outer
 # ---------------------------------------------------------------------------------------
 
 
+@numpy_keywords
 def sum(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:  # noqa: A001
     return input.sum(dim, keepdim, dtype=dtype)
 
 
+@numpy_keywords
 def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:
     """Average over ``dim`` (all by default); floating point only, as PyTorch."""
     if dim is None and not keepdim and dtype is None and input._array.dtype.kind == "f":
@@ -483,14 +486,17 @@ def mean(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = No
     return Mean.apply(input, norm_dims(input.ndim, dim, "mean"), keepdim)
 
 
+@numpy_keywords
 def prod(input: Any, dim: Any = None, keepdim: _bool = False, *, dtype: Any = None) -> Any:
     return input.prod(dim, keepdim, dtype=dtype)
 
 
+@numpy_keywords
 def amax(input: Any, dim: Any = (), keepdim: _bool = False) -> Any:
     return input.amax(dim, keepdim)
 
 
+@numpy_keywords
 def amin(input: Any, dim: Any = (), keepdim: _bool = False) -> Any:
     return input.amin(dim, keepdim)
 
@@ -499,6 +505,7 @@ max_result = namedtuple("max", ["values", "indices"])
 min_result = namedtuple("min", ["values", "indices"])
 
 
+@numpy_keywords
 def max(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     """``max(x)``: the largest element; ``max(x, dim)``: ``(values, indices)``;
     ``max(x, other_tensor)``: elementwise maximum."""
@@ -510,6 +517,7 @@ def max(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A0
     return _select_reduce(input, dim, keepdim, np.argmax, max_result, "max")
 
 
+@numpy_keywords
 def min(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     """Like ``max`` for the smallest element."""
     if _is_tensor(dim):
@@ -539,10 +547,12 @@ def _select_reduce(x: Any, dim: int, keepdim: _bool, argfn: Any, result: Any, op
     return result(values, _const(idx.astype(np.int64)))
 
 
+@numpy_keywords
 def argmax(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:
     return _arg_reduce(input, dim, keepdim, np.argmax, "argmax")
 
 
+@numpy_keywords
 def argmin(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:
     return _arg_reduce(input, dim, keepdim, np.argmin, "argmin")
 
@@ -575,6 +585,7 @@ def _correction(unbiased: Any, correction: Any, op: str) -> float:
     raise TypeError(f"{op}: unbiased must be a bool, got {unbiased!r}")
 
 
+@numpy_keywords
 def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = False, *,
         correction: Any = None) -> Any:  # fmt: skip
     """Variance over ``dim``: Σ(x - mean)² / (N - correction); correction defaults to 1."""
@@ -589,6 +600,7 @@ def var(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = Fals
     return Sum.apply(centered * centered, dim, keepdim) * (1.0 / denom if denom > 0 else np.inf)
 
 
+@numpy_keywords
 def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = False, *,
         correction: Any = None) -> Any:  # fmt: skip
     """Standard deviation: sqrt of ``var`` with the same arguments."""
@@ -603,6 +615,7 @@ def _sqrt_zero_grad_at_zero(v: Any) -> Any:
     return Where.apply(zero, 0.0, Sqrt.apply(Where.apply(zero, 1.0, v)))
 
 
+@numpy_keywords
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) -> Any:
     """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, or any number."""
     dim = norm_dims(input.ndim, dim, "norm")
@@ -615,6 +628,7 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) ->
     return Sum.apply(input.abs() ** p, dim, keepdim) ** (1.0 / p)
 
 
+@numpy_keywords
 def logsumexp(input: Any, dim: Any, keepdim: _bool = False) -> Any:
     """log Σ exp(x) over ``dim``, shifted by the (constant) max so it cannot overflow."""
     dim = norm_dims(input.ndim, dim, "logsumexp")
@@ -638,6 +652,7 @@ def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
     return LogSoftmax.apply(input, check_dim(input.ndim, dim, "log_softmax"))
 
 
+@numpy_keywords
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
     """Running sum along ``dim``: a product with a triangular matrix of ones (O(n²), simple)."""
     if dtype is not None:
@@ -651,14 +666,17 @@ def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
     return transpose(MatMul.apply(moved, upper), d, -1)
 
 
+@numpy_keywords
 def all(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     return _const(np.all(input._array, axis=norm_dims(input.ndim, dim), keepdims=keepdim))
 
 
+@numpy_keywords
 def any(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A001
     return _const(np.any(input._array, axis=norm_dims(input.ndim, dim), keepdims=keepdim))
 
 
+@numpy_keywords
 def count_nonzero(input: Any, dim: Any = None) -> Any:
     return _const(np.count_nonzero(input._array, axis=dim).astype(np.int64))
 
@@ -708,8 +726,9 @@ def logical_op(ufunc: Any, a: Any, b: Any) -> Any:
     return _compare(ufunc, a, b, ufunc.__name__)
 
 
-def bitwise_not(input: Any) -> Any:
-    """``~x``: logical not of a bool tensor, bitwise not of an integer one."""
+def invert(input: Any) -> Any:
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one; TypeError for
+    floats, as PyTorch's operator (``bitwise_not`` raises RuntimeError there)."""
     if input._array.dtype.kind not in "biu":
         raise TypeError(
             f"~ (bitwise_not) is only implemented on integer and Boolean-type tensors, got {input.dtype}"

@@ -14,14 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from . import _argcheck, ops
+from . import _argcheck, ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from . import autograd as _autograd
 from . import dtypes as _dt
 from ._format import tensor_repr
+from ._keywords import numpy_keywords
 from .autograd import function as _function
 from .autograd.engine import run_backward
 from .device import check_device
 from .device import device as _device
+from .legacy import Size, dtype_of_type, type_name
 from .primitives import (
     Abs,
     Add,
@@ -73,8 +75,18 @@ class Tensor:
     __slots__ = ("_array", "_rg", "_grad", "grad_fn", "_counter", "_hooks", "__weakref__")
     __array_priority__ = 1000
 
-    def __init__(self, data: Any = (), *, requires_grad: bool = False) -> None:
-        self._init_leaf(np.array(data, dtype=_dt.get_default_dtype().numpy), None, requires_grad)
+    def __init__(self, *data: Any, requires_grad: bool = False) -> None:
+        dtype = _dt.get_default_dtype().numpy
+        if data and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in data):
+            array = np.zeros(data, dtype=dtype)  # Tensor(2, 3): the size form (zeros)
+        elif len(data) > 1:
+            raise TypeError(
+                f"Tensor(): pass sizes as integers (Tensor(2, 3)) or one sequence of data "
+                f"(Tensor([1, 2])), got {data!r}"
+            )
+        else:
+            array = np.array(data[0] if data else (), dtype=dtype)
+        self._init_leaf(array, None, requires_grad)
 
     def _init_leaf(self, array: np.ndarray, version: Any, requires_grad: bool) -> None:
         """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
@@ -159,8 +171,8 @@ class Tensor:
         self._array = array
 
     @property
-    def shape(self) -> tuple:
-        return self._array.shape
+    def shape(self) -> Size:
+        return Size(self._array.shape)
 
     @property
     def ndim(self) -> int:
@@ -199,7 +211,7 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:
         """The shape as a tuple, or the length of dimension ``dim``."""
-        return self._array.shape if dim is None else self._array.shape[dim]
+        return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self) -> int:
         return self._array.ndim
@@ -313,9 +325,12 @@ class Tensor:
         return Cast.apply(self, np_dtype)
 
     def type(self, dtype: Any = None) -> Any:
+        """The type string (``'torch.FloatTensor'``), or this tensor converted to ``dtype`` (a
+        dtype, a typed class such as ``LongTensor`` or its name ``'torch.LongTensor'``)."""
         if dtype is None:
-            return f"tinygrad_lite.{self.dtype.name.capitalize()}Tensor"
-        return self.to(dtype)
+            return type_name(self._array.dtype)
+        named = dtype_of_type(dtype)
+        return self.to(dtype if named is None else _dt.from_numpy_dtype(named))
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
@@ -551,7 +566,7 @@ class Tensor:
         return ops.logical_op(np.bitwise_xor, self, other)
 
     def __invert__(self) -> Tensor:
-        return ops.bitwise_not(self)
+        return ops.invert(self)
 
     def __getitem__(self, index: Any) -> Tensor:
         return GetItem.apply(self, ops.normalize_index(index))
@@ -674,42 +689,53 @@ class Tensor:
 
     mean = ops.mean  # (x.mean() is ops.mean(x): one call)
 
+    @numpy_keywords
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         t = self if dtype is None else self.to(dtype)
         return Prod.apply(t, ops.norm_dims(self.ndim, dim, "prod"), keepdim)
 
+    @numpy_keywords
     def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amax")
         return Amax.apply(self, dims, keepdim)
 
+    @numpy_keywords
     def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
         dims = ops.norm_dims(self.ndim, None if dim == () else dim, "amin")
         return Amin.apply(self, dims, keepdim)
 
+    @numpy_keywords
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Largest element; with ``dim`` a ``(values, indices)`` pair; with a Tensor, maximum."""
         return ops.max(self, dim, keepdim)
 
+    @numpy_keywords
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.min(self, dim, keepdim)
 
+    @numpy_keywords
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return ops.argmax(self, dim, keepdim)
 
+    @numpy_keywords
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return ops.argmin(self, dim, keepdim)
 
+    @numpy_keywords
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> Tensor:  # fmt: skip
         return ops.var(self, dim, unbiased, keepdim, correction=correction)
 
+    @numpy_keywords
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None) -> Tensor:  # fmt: skip
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
 
+    @numpy_keywords
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.norm(self, p, dim, keepdim)
 
+    @numpy_keywords
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
         return ops.logsumexp(self, dim, keepdim)
 
@@ -719,12 +745,15 @@ class Tensor:
     def log_softmax(self, dim: int) -> Tensor:
         return ops.log_softmax(self, dim)
 
+    @numpy_keywords
     def cumsum(self, dim: int) -> Tensor:
         return ops.cumsum(self, dim)
 
+    @numpy_keywords
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.all(self, dim, keepdim)
 
+    @numpy_keywords
     def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         return ops.any(self, dim, keepdim)
 
@@ -901,6 +930,203 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return ops.inplace(self, Div, other, "div_")
 
+    # --- the wider PyTorch surface (issue 24): ops_math, ops_shape, ops_sorting, ops_linalg
+    def sinh(self) -> Tensor:
+        return ops_math.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return ops_math.cosh(self)
+
+    def asin(self) -> Tensor:
+        return ops_math.asin(self)
+
+    def acos(self) -> Tensor:
+        return ops_math.acos(self)
+
+    def atan(self) -> Tensor:
+        return ops_math.atan(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        return ops_math.atan2(self, other)
+
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+
+    def log2(self) -> Tensor:
+        return ops_math.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops_math.log10(self)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return ops_math.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return ops_math.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return ops_math.bitwise_xor(self, other)
+
+    def bitwise_not(self) -> Tensor:
+        return ops_math.bitwise_not(self)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return ops_shape.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def fliplr(self) -> Tensor:
+        return ops_shape.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return ops_shape.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return ops_shape.roll(self, shifts, dims)
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:  # fmt: skip
+        return ops_shape.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return ops_shape.diff(self, n, dim, prepend, append)
+
+    def kron(self, other: Tensor) -> Tensor:
+        return ops_shape.kron(self, other)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return ops_sorting.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return ops_sorting.argsort(self, dim, descending, stable)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+               return_counts: bool = False, dim: int | None = None) -> Any:  # fmt: skip
+        return ops_sorting.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return ops_sorting.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self) -> Tensor:
+        return ops_sorting.argwhere(self)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+        return ops_sorting.histc(self, bins, min, max)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+        return ops_sorting.bincount(self, weights, minlength)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        return ops_linalg.mv(self, vec)
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        return ops_linalg.cross(self, other, dim)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return ops_linalg.diagonal(self, offset, dim1, dim2)
+
+    def inverse(self) -> Tensor:
+        return ops_linalg.inverse(self)
+
+    def det(self) -> Tensor:
+        return ops_linalg.det(self)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return ops_linalg.svd(self, some, compute_uv)
+
+    def nelement(self) -> int:
+        """The number of elements (``numel``)."""
+        return self._array.size
+
+    def pin_memory(self, device: Any = None) -> Tensor:
+        """Pinned memory only matters for copies to a GPU: the tensor itself."""
+        return self
+
+    def is_pinned(self, device: Any = None) -> bool:
+        return False
+
+    @property
+    def is_xpu(self) -> bool:
+        return False
+
+    @property
+    def is_mps(self) -> bool:
+        return False
+
+    # in-place forms (the result written into this tensor; see ops_math.inplace_unary)
+    def sin_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sin, "sin_")
+
+    def cos_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.cos, "cos_")
+
+    def tan_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.tan, "tan_")
+
+    def tanh_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.tanh, "tanh_")
+
+    def sigmoid_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sigmoid, "sigmoid_")
+
+    def relu_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.relu, "relu_")
+
+    def exp_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.exp, "exp_")
+
+    def log_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.log, "log_")
+
+    def sqrt_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sqrt, "sqrt_")
+
+    def abs_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.abs, "abs_")
+
+    def neg_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.neg, "neg_")
+
+    def reciprocal_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.reciprocal, "reciprocal_")
+
+    def square_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.square, "square_")
+
+    def floor_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.floor, "floor_")
+
+    def ceil_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.ceil, "ceil_")
+
+    def round_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.round, "round_")
+
+    def trunc_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.trunc, "trunc_")
+
+    def sign_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops.sign, "sign_")
+
+    def sinh_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops_math.sinh, "sinh_")
+
+    def cosh_(self) -> Tensor:
+        return ops_math.inplace_unary(self, ops_math.cosh, "cosh_")
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return ops_math.inplace_view(self, lambda t: ops.unsqueeze(t, dim), "unsqueeze_")
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return ops_math.inplace_view(self, lambda t: ops.squeeze(t, dim), "squeeze_")
+
+    def t_(self) -> Tensor:
+        return ops_math.inplace_view(self, ops.t, "t_")
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return ops_math.inplace_view(self, lambda t: ops.transpose(t, dim0, dim1), "transpose_")
+
+    def resize_(self, *sizes: Any) -> Tensor:
+        """Same number of elements only: a reshape written into this tensor."""
+        return ops_math.inplace_view(self, lambda t: ops.reshape(t, *sizes), "resize_")
+
 
 def _binary_ufunc(prim: Any) -> Callable[[Any, Any], Tensor]:
     return lambda a, b: prim.apply(a, b)
@@ -929,6 +1155,14 @@ _UFUNCS: dict = {
     np.sign: Sign.apply,
     np.reciprocal: Reciprocal.apply,
     np.square: lambda a: Mul.apply(a, a),
+    np.sinh: ops_math.sinh,  # (issue 24: the ops of ops_math, for formulas run on Tensors)
+    np.cosh: ops_math.cosh,
+    np.arcsin: ops_math.asin,
+    np.arccos: ops_math.acos,
+    np.arctan: ops_math.atan,
+    np.arctan2: ops_math.atan2,
+    np.log2: ops_math.log2,
+    np.log10: ops_math.log10,
     np.equal: lambda a, b: ops.eq(a, b),
     np.not_equal: lambda a, b: ops.ne(a, b),
     np.less: lambda a, b: ops.lt(a, b),

@@ -31,6 +31,7 @@ NOT_OPS = {
     "register_hook", "to", "type", "new_tensor", "cuda", "tolist", "item", "numpy", "size",
     "backward", "requires_grad_", "retain_grad", "dim", "element_size", "cpu", "detach_",
     "contiguous", "is_floating_point",
+    "compile", "autocast",  # (torch.compile(model) returns what it is given)
 }  # fmt: skip
 
 BAD: list = [[1.0, 2.0], None, "a", {"k": 1}, object()]
@@ -57,6 +58,9 @@ def _candidates() -> list:
         (x, idx[:, :1], 1), (x, 1, (3, 1)), (x, (1, 1)), (x, tl.tensor([0, 2])), (x, 1.0),
         (x, 0.0, 1.0), (v,), (x, v, 1), (x, x.T), (x, 2, 3), (x, (2, 3)), (i1,),
         (tl.ones(2, 3, 3), tl.ones(2, 3, 3)),
+        (tl.tensor([1, 2]), tl.tensor([3, 1])),  # bitwise ops
+        (tl.tensor([[2.0, 1.0], [1.0, 3.0]]),),  # det, inverse
+        ("ij->ji", x),  # einsum
     ]  # fmt: skip
 
 

@@ -26,13 +26,14 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .variable import Variable  # the legacy wrapper (issue 24)
 
 __all__ = [
     "backward", "grad", "Function", "FunctionCtx", "Node", "Primitive", "tape", "sum_to",
     "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad", "set_grad_enabled",
     "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "detect_anomaly",
     "set_detect_anomaly", "is_anomaly_enabled", "graph", "run_backward",
-    "check_module", "CheckResult",
+    "check_module", "CheckResult", "Variable",
 ]  # fmt: skip
 
 

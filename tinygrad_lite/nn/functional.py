@@ -382,7 +382,7 @@ def _class_indices(input: Tensor, target: Any, weight: Any, ignore_index: int, o
     if not shape:
         raise ValueError(f"{op}: input must have at least 1 dimension (the classes), got a scalar")
     class_dim = 0 if len(shape) == 1 else 1
-    expected = () if len(shape) == 1 else shape[:1] + shape[2:]
+    expected = () if len(shape) == 1 else tuple(shape[:1] + shape[2:])
     if t.dtype.kind not in "iu":
         raise RuntimeError(
             f"{op}: expected target to hold class indices (an integer tensor of shape "
