@@ -162,9 +162,8 @@ def _check_fits(value: Any, dtype: np.dtype, op: str) -> None:
     if np.dtype(dtype).kind not in "iu" or not isinstance(value, (int, builtins.float, np.number)):
         return
     info = np.iinfo(dtype)
-    if isinstance(value, (builtins.float, np.floating)) and not np.isfinite(value) or not (
-        info.min <= value <= info.max
-    ):
+    finite = not isinstance(value, (builtins.float, np.floating)) or np.isfinite(value)
+    if not finite or not info.min <= value <= info.max:
         raise RuntimeError(
             f"{op}: value {value} cannot be converted to type {np.dtype(dtype)} without overflow"
         )
@@ -207,7 +206,9 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
     _number(start, "linspace", "start")
     _number(end, "linspace", "end")
     if not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise RuntimeError(f"linspace(): number of steps must be a non-negative integer, got {steps!r}")
+        raise RuntimeError(
+            f"linspace(): number of steps must be a non-negative integer, got {steps!r}"
+        )
     return _finish(
         np.linspace(start, end, steps).astype(_dtype(dtype)), requires_grad, device, "linspace"
     )

@@ -1353,7 +1353,8 @@ def diag(input: Any) -> Any:
     if input.ndim not in (1, 2):
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
     if input.ndim == 1:
-        n = input.shape[0]  # (a mask, not a product with the identity: inf/NaN stay on the diagonal)
+        # a mask, not a product with the identity: inf/NaN stay on the diagonal
+        n = input.shape[0]
         return where(np.eye(n, dtype=np.bool_), unsqueeze(input, 0), input._array.dtype.type(0))
     n = builtins.min(input.shape)
     return GetItem.apply(input, (np.arange(n), np.arange(n)))
@@ -1363,4 +1364,3 @@ def trace(input: Any) -> Any:
     if input.ndim != 2:
         raise RuntimeError(f"trace(): expected a matrix, but got tensor with dim {input.ndim}")
     return Sum.apply(diag(input), None, False)
-

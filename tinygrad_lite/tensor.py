@@ -906,7 +906,9 @@ class Tensor:
                 f"{value.ndim} dimensions"
             )
         if not isinstance(value, (Tensor, int, builtins.float, np.generic)):
-            raise TypeError(f"fill_(): argument 'value' must be a Number, not {type(value).__name__}")
+            raise TypeError(
+                f"fill_(): argument 'value' must be a Number, not {type(value).__name__}"
+            )
         return ops.inplace_unary(self, lambda t: ops.where(False, t, value), "fill_")
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
