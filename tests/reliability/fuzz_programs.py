@@ -652,10 +652,9 @@ def _grads_differ(prog: Program, tl: Any, torch: Any, upto: int, seed: int) -> s
     # a float32 value on the way makes float64 gradients as exact as float32 only
     f32 = any(str(v.dtype) == "torch.float32" for v in ref)
     for kind, a, b in (("grad", r1, g1), ("grad2", r2, g2)):
-        if a is None:
-            continue  # nothing to differentiate in PyTorch either
-        if b is None:
-            return kind
+        if a is None and b is None:
+            continue  # nothing to differentiate in either
+        a, b = a or [None] * len(b), b or [None] * len(a)  # (None: zero gradients)
         for x, y in zip(a, b):
             if x is None and y is None:
                 continue
@@ -688,6 +687,10 @@ class Mismatch:
         )
 
 
+def _nonfinite(torch: Any, v: Any) -> bool:
+    return v.is_floating_point() and not bool(torch.isfinite(v).all())
+
+
 def compare(seed: int, tl: Any, torch: Any) -> tuple[int, Mismatch | None]:
     """Draw program ``seed``, run it in both libraries; (number of steps, first mismatch)."""
     drawn = draw_program(seed, torch)
@@ -697,9 +700,11 @@ def compare(seed: int, tl: Any, torch: Any) -> tuple[int, Mismatch | None]:
         mixed = (
             any(_dtype_name(ref[i]) != "float64" for i in args) or _dtype_name(ref[k]) != "float64"
         )
+        nonfinite = any(_nonfinite(torch, v) for v in ref[: k + 1])
 
-        def mismatch(kind: str, detail: str, name: str = name, mixed: bool = mixed) -> tuple:
-            return len(prog.steps), Mismatch(kind, name, seed, detail, prog, mixed)
+        def mismatch(kind: str, detail: str, name: str = name, mixed: bool = mixed,
+                     nonfinite: bool = nonfinite) -> tuple:  # fmt: skip
+            return len(prog.steps), Mismatch(kind, name, seed, detail, prog, mixed, nonfinite)
 
         try:
             out = _run_step(tl, name, args, params, got, prog)
@@ -719,7 +724,7 @@ def compare(seed: int, tl: Any, torch: Any) -> tuple[int, Mismatch | None]:
             return mismatch("requires_grad", f"{out.requires_grad} vs {want.requires_grad}")
         got.append(out)
     last = len(ref) - 1
-    nonfinite = any(v.is_floating_point() and not bool(torch.isfinite(v).all()) for v in ref)
+    nonfinite = any(_nonfinite(torch, v) for v in ref)
     try:
         kind = _grads_differ(prog, tl, torch, last, seed)
     except Exception as e:  # noqa: BLE001

@@ -48,6 +48,9 @@ NONFINITE_VALUES = {
     "F.softmax": "softmax of a row holding +inf",
     "F.log_softmax": "log_softmax of a row holding +inf",
 }
+# std/var/norm differentiate sqrt at 0 as 0 (PyTorch: NaN); a program with one of them can
+# differ wherever a zero variance or norm occurs (docs: "std and norm at zero")
+SQRT_AT_ZERO = {"std", "std_correction", "norm", "norm_dim", "F.normalize"}
 KNOWN: dict[tuple, str] = {
     ("error", "getitem"): "several Ellipsis in one index raise IndexError (PyTorch accepts)",
     ("error", "view_inplace"): _VIEWS,
@@ -96,8 +99,11 @@ def _known(m: fp.Mismatch) -> bool:
         return True  # inf/NaN upstream through a masking op: _MASKING
     if m.nonfinite and m.kind == "value" and m.op in NONFINITE_VALUES:
         return True
-    if m.kind == "grad2" and any(step[0] == "detach" for step in m.program.steps):
+    ops = {step[0] for step in m.program.steps}
+    if m.kind == "grad2" and "detach" in ops:
         return True  # _DETACH
+    if m.kind in ("grad", "grad2") and ops & SQRT_AT_ZERO:
+        return True  # std/norm of a zero vector: gradient 0 here, NaN in PyTorch
     return m.cls in KNOWN or (m.mixed and m.kind in ("dtype", "error", "value"))
 
 
