@@ -27,6 +27,13 @@ TENSOR_PARAMS = frozenset({
     "exponent", "target", "weight", "bias", "min", "max", "tensor", "self",
 })  # fmt: skip
 SEQUENCE_PARAMS = frozenset({"tensors"})  # a list or tuple of tensors
+# Ops whose ``input`` may be a number, as in PyTorch (``torch.add(2, x)``); every other op
+# refuses a number there too (``torch.exp(2.0)`` is a TypeError).
+NUMBER_INPUT_OK = frozenset({
+    "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
+    "remainder", "pow", "where", "bitwise_and", "bitwise_or", "bitwise_xor", "maximum",
+    "minimum",
+})  # fmt: skip
 
 _SCALARS = (numbers.Number, np.generic, np.ndarray)
 
@@ -43,6 +50,12 @@ def _refuse(op: str, name: str, pos: int, value: Any) -> TypeError:
 
 def _check_one(op: str, name: str, pos: int, value: Any, none_ok: bool) -> None:
     if isinstance(value, _SCALARS) or (value is None and none_ok):
+        return
+    raise _refuse(op, name, pos, value)
+
+
+def _check_tensor(op: str, name: str, pos: int, value: Any, none_ok: bool) -> None:
+    if isinstance(value, _f.Tensor) or (value is None and none_ok):
         return
     raise _refuse(op, name, pos, value)
 
@@ -98,6 +111,8 @@ def guard(fn: Callable, name: str | None = None, *, method: bool = False) -> Cal
         kind = "seq" if pname in SEQUENCE_PARAMS else "one" if pname in TENSOR_PARAMS else None
         if kind is None:
             continue
+        if pname == "input" and not method and op not in NUMBER_INPUT_OK:
+            kind = "tensor"  # a number is refused too
         pos = None if pos is None else pos - skip
         checks.append((pos, pname, "var" if var else kind, none_ok))
     if not checks:
@@ -124,6 +139,8 @@ def guard(fn: Callable, name: str | None = None, *, method: bool = False) -> Cal
                 continue
             if kind == "seq":
                 _check_sequence(op, pname, (pos or 0) + 1, value)
+            elif kind == "tensor":
+                _check_tensor(op, pname, (pos if pos is not None else 0) + 1, value, none_ok)
             elif not isinstance(value, Tensor):
                 _check_one(op, pname, (pos if pos is not None else 0) + 1, value, none_ok)
         return fn(*args, **kwargs)

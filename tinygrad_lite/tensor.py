@@ -431,7 +431,7 @@ class Tensor:
         def store(grad: Tensor) -> None:
             t = ref()
             if t is not None:
-                t.grad = grad.detach() if t.grad is None else t.grad + grad.detach()
+                t._grad = grad.detach() if t._grad is None else t._grad + grad.detach()
 
         self.grad_fn.register_hook(store)
 

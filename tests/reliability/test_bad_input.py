@@ -20,7 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_every_public_op_refuses_non_tensors_with_a_clear_error():
     outcomes, untested = bad_input_sweep.sweep()
     bad = [str(o) for o in outcomes if not o.ok]
-    assert len(outcomes) > 1000  # the sweep reached the API (about 1,200 calls)
+    assert len(outcomes) > 1200  # the sweep reached the API (about 1,500 calls)
     assert not bad, f"{len(bad)} of {len(outcomes)} bad calls without a clear error:\n" + "\n".join(
         bad[:20]
     )
@@ -106,6 +106,21 @@ def test_the_sweep_reports_an_attribute_error_as_a_failure():
 def test_non_tensor_arguments_raise_type_error_naming_op_and_argument(call, message):
     with pytest.raises(TypeError, match=message):
         call()
+
+
+def test_a_number_as_input_is_refused_unless_pytorch_takes_one():
+    with pytest.raises(
+        TypeError, match=r"exp\(\): argument 'input' \(position 1\) must be Tensor, not float"
+    ):
+        tl.exp(2.0)
+    with pytest.raises(
+        TypeError, match=r"softmax\(\): argument 'input' \(position 1\) must be Tensor, not int"
+    ):
+        tl.softmax(1, 0)
+    with pytest.raises(TypeError, match=r"sum\(\): argument 'input'"):
+        tl.sum(np.float64(3.0))
+    np.testing.assert_allclose(tl.add(2, tl.ones(2)).numpy(), [3.0, 3.0])  # torch.add(2, x)
+    np.testing.assert_allclose(tl.pow(2, tl.ones(2)).numpy(), [2.0, 2.0])
 
 
 def test_checked_ops_still_take_numbers_and_none_where_pytorch_does():
