@@ -368,3 +368,11 @@ def test_refusals_match_pytorch_where_it_is_installed():
             with pytest.raises((RuntimeError, TypeError, ValueError, IndexError)):
                 case(lib)
     torch.set_default_dtype(torch.float32)
+
+
+def test_shapes_with_zero_size_dims_found_by_the_fuzzer():
+    assert tl.ones(3)[[]].shape == (0,)  # an empty index list is an empty int index
+    assert tl.zeros(4, 3, 0).flatten(0, 1).shape == (12, 0)
+    assert tl.zeros(2, 0, 4).unflatten(0, (2, -1)).shape == (2, 1, 0, 4)
+    assert tl.zeros(4, 0).unflatten(1, (-1, 2)).shape == (4, 0, 2)
+    assert tl.ones(2, 3).narrow(1, 1, 2).shape == (2, 2)  # Tensor.narrow exists
