@@ -125,7 +125,7 @@ with viz.record():
     L = tape_loss(m_t, b_t)
 graph = viz.draw(L, {"m": m_t, "b": b_t, "x": X, "y": Y}, title="loss of m*x + b")
 try:
-    wrote(viz.render(graph, str(OUT / "line_graph.svg")))
+    wrote(viz.render(graph, str(OUT / "line_graph.svg"), missing="raise"))
 except viz.GraphvizMissingError as e:
     print(f"({e})")
 if have_matplotlib():

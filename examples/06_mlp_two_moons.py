@@ -89,6 +89,6 @@ with viz.record():
     loss = loss_fn(model(X[:4]), Y[:4])  # four points keep the boxes small
 graph = viz.draw(loss, model, title="BCEWithLogitsLoss of the MLP on 4 points")
 try:
-    wrote(viz.render(graph, str(OUT / "moons_graph.svg")))
+    wrote(viz.render(graph, str(OUT / "moons_graph.svg"), missing="raise"))
 except viz.GraphvizMissingError as e:
     print(f"({e})")

@@ -49,11 +49,20 @@ from .ops import (
     squeeze, stack, std, sub, subtract, sum, swapaxes, swapdims, t, take_along_dim, tan, tanh,
     trace, transpose, true_divide, trunc, unbind, unflatten, unsqueeze, var, vstack, where,
 )  # fmt: skip
+from .ops import tril, triu  # issue 21
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
+
+# issue 24: PyTorch's random numbers and sampling
+from .random import (
+    are_deterministic_algorithms_enabled, get_rng_state,
+    is_deterministic_algorithms_warn_only_enabled, set_rng_state, use_deterministic_algorithms,
+)  # fmt: skip
+from .sampling import bernoulli, multinomial, topk
 from .serialization import load, save
 from .tensor import Tensor
 
 from . import nn, optim, utils  # noqa: E402,I001  (they build on everything above)
+from . import distributions  # noqa: E402,I001  (issue 24)
 
 # --- the wider PyTorch surface (issue 24): more ops, linalg, legacy names, device idioms
 from . import linalg
@@ -79,7 +88,7 @@ from ._argcheck import guard_namespace as _guard  # noqa: E402
 
 _guard(globals(), modules=[
     "tinygrad_lite.ops", "tinygrad_lite.ops_math", "tinygrad_lite.ops_shape",
-    "tinygrad_lite.ops_sorting", "tinygrad_lite.ops_linalg",
+    "tinygrad_lite.ops_sorting", "tinygrad_lite.ops_linalg", "tinygrad_lite.sampling",
 ])  # fmt: skip
 
 from ._keywords import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
@@ -88,6 +97,11 @@ for _name in _OUT_FUNCTIONS:  # torch.add(a, b, out=c) and the like
     globals()[_name] = _with_out(globals()[_name])
 del _name
 
+# The fast engine (every speed-only path, autograd/fast) unless TINYGRAD_LITE_REFERENCE=1
+import os as _os  # noqa: E402
+
+if _os.environ.get("TINYGRAD_LITE_REFERENCE", "0") in ("", "0"):
+    autograd.fast.install()
 __version__ = "0.1.0"
 
 

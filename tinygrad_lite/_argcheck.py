@@ -25,7 +25,13 @@ from .autograd import function as _f
 TENSOR_PARAMS = frozenset({
     "input", "other", "mat2", "vec2", "condition", "mask", "index", "indices", "end", "src",
     "exponent", "target", "weight", "bias", "min", "max", "tensor", "self",
+    "query", "key", "attn_mask", "running_mean", "running_var",
 })  # fmt: skip
+# More such names for one op only (elsewhere ``value`` is a fill value with its own check).
+OP_TENSOR_PARAMS = {"scaled_dot_product_attention": frozenset({"value"})}
+# Parameters where None is a valid value even without a default of None (``batch_norm(x,
+# None, None, training=True)``, as PyTorch).
+NONE_OK_PARAMS = frozenset({"running_mean", "running_var"})
 SEQUENCE_PARAMS = frozenset({"tensors"})  # a list or tuple of tensors
 # Ops whose ``input`` may be a number, as in PyTorch (``torch.add(2, x)``); every other op
 # refuses a number there too (``torch.exp(2.0)`` is a TypeError).
@@ -106,9 +112,11 @@ def guard(fn: Callable, name: str | None = None, *, method: bool = False) -> Cal
     skip = 1 if method else 0
     checks = []  # (position in *args after self, name, kind, None allowed)
     for pname, pos, none_ok, var in params:
+        none_ok = none_ok or pname in NONE_OK_PARAMS
         if method and pos == 0:
             continue  # self
-        kind = "seq" if pname in SEQUENCE_PARAMS else "one" if pname in TENSOR_PARAMS else None
+        tensor_param = pname in TENSOR_PARAMS or pname in OP_TENSOR_PARAMS.get(op, ())
+        kind = "seq" if pname in SEQUENCE_PARAMS else "one" if tensor_param else None
         if kind is None:
             continue
         if pname == "input" and not method and op not in NUMBER_INPUT_OK:

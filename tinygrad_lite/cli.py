@@ -12,6 +12,7 @@ import argparse
 import ast
 import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -41,7 +42,15 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line (no usage dump) and exits with 2."""
+    """argparse that reports a usage error as one line (no usage dump) and exits with 2.
+
+    A word that starts with one dash (``-1``, ``-inf``, ``-2.5e3``, ``-x*y``) is a value, not an
+    option: none of our commands has a one-dash option besides ``-h``, so ``predict`` and
+    ``graph`` take negative numbers without ``--``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-[^-]")
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (try --help)\n")
@@ -57,13 +66,36 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
-def _out_dir(path: str) -> Path:
+def _out_dir(path: str, flag: str, shown: str | None = None) -> Path:
+    """The directory ``path``, created if needed and checked writable (by writing a probe
+    file), so a bad output place is refused in one line before any work; CliError names
+    ``flag``."""
     out = Path(path)
+    shown = shown or path
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{flag} {shown}: {path} is not a directory")
     try:
         out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=out, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
     except OSError as e:
-        raise CliError(f"cannot create output directory {out}: {e.strerror or e}") from None
+        raise CliError(f"{flag} {shown}: cannot write there ({e.strerror or e})") from None
     return out
+
+
+def _out_file(path: str, flag: str) -> Path:
+    """``path`` as a file we can write (its directory is created and checked), refused in one
+    line before any work: a directory, or a place we cannot write, names ``flag``."""
+    target = Path(path)
+    if target.is_dir():
+        raise CliError(f"{flag} {path}: is a directory, not a file")
+    if target.exists() and not target.is_file():
+        raise CliError(f"{flag} {path}: not a regular file")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise CliError(f"{flag} {path}: the file is not writable")
+    _out_dir(str(target.parent), flag, shown=path)
+    return target
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -80,15 +112,15 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def write_graph(dot: Any, path: Path) -> str:
-    """Write a ``graphviz.Digraph`` as SVG at ``path`` (its DOT source goes next to it).
-
-    Returns a one-line message: the file written, or how to install Graphviz's ``dot``.
+    """Write a ``graphviz.Digraph`` at ``path`` as SVG or PNG, by its suffix (its DOT source
+    goes next to it). Returns a one-line message: the file written, or what to install.
     """
-    from .viz import GraphvizMissingError, render
+    from .viz import GraphvizMissingError, RenderError, render
 
+    fmt = path.suffix.lstrip(".").lower() or "svg"
     try:
-        return f"wrote {render(dot, str(path), format='svg')}"
-    except GraphvizMissingError as e:
+        return f"wrote {render(dot, str(path), format=fmt, missing='raise')}"
+    except (GraphvizMissingError, RenderError) as e:
         return f"({e})"
 
 
@@ -99,7 +131,7 @@ def plot_losses(losses: Sequence[float], path: Path, title: str, xlabel: str) ->
 
         from .viz import plots
     except ImportError:
-        return f"(matplotlib is not installed: no {path.name}; pip install matplotlib)"
+        return f"(no {path.name}: pip install 'tinygrad_lite[plot]' for the loss curve)"
     plots.loss_curve(losses, xlabel=xlabel, title=title, log_scale=min(losses) > 0, path=path)
     return f"wrote {path}"
 
@@ -109,18 +141,17 @@ def _drawn_backward(
 ) -> tuple[Any, Any]:
     """Run ``build()`` (recording its constants) and backward through its result; return
     (the result, its graph with values and gradients as a graphviz.Digraph, or None when the
-    ``graphviz`` Python package is missing)."""
-    try:
-        from . import viz
-    except ImportError:
-        result = build()
-        result.backward()
-        return result, None
+    ``graphviz`` Python package, of the ``viz`` extra, is missing)."""
+    from . import viz
+
     with viz.record():
         result = build()
     if result.requires_grad:
         viz.backward(result)
-    return result, viz.draw(result, params=params, title=title)
+    try:
+        return result, viz.draw(result, params=params, title=title)
+    except ImportError:
+        return result, None
 
 
 # ---------------------------------------------------------------------------------------
@@ -159,10 +190,27 @@ def train_pizza(iterations: int = 20_000, lr: float = 0.001) -> tuple[Any, list[
     return {"w": w, "b": b}, losses
 
 
+NO_GRAPH_HINT = "no graph picture: pip install 'tinygrad_lite[viz]' to draw it"
+NO_PICTURES_HINT = (
+    "no pictures: pip install 'tinygrad_lite[viz,plot]' to draw the graph and the loss curve"
+)
+
+
+def _have(module: str) -> bool:
+    """Whether ``module`` (an optional extra) can be imported."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     import tinygrad_lite as tl
 
-    out = _out_dir(args.out)
+    out = _out_dir(args.out, "--out")
     params, losses = train_pizza()
     w, b = params["w"], params["b"]
     xs, ys = pizza_data()
@@ -176,10 +224,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("gradient descent from w = 0 and b = 0, 20,000 iterations at lr 0.001:")
     print(f"  w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
     print(f"  prediction for 20 reservations: {(20 * w + b).item():.2f} pizzas")
-    if dot is None:
-        print("(graph not drawn: the graphviz Python package is missing; pip install graphviz)")
-    else:
-        print(write_graph(dot, out / "pizza_graph.svg"))
+    if dot is None and not _have("matplotlib"):
+        print(f"({NO_PICTURES_HINT})")
+        return 0
+    print(write_graph(dot, out / "pizza_graph.svg") if dot is not None else f"({NO_GRAPH_HINT})")
     print(plot_losses(losses, out / "pizza_loss.png", "pizza: loss per iteration", "iteration"))
     return 0
 
@@ -206,10 +254,19 @@ _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
 def parse_expression(text: str) -> ast.expr:
     """Parse ``text`` into an AST that holds only names, numbers, + - * / **, unary minus
     and calls of :data:`FUNCTIONS`; raise UsageError naming what is not allowed."""
+    too_deep = UsageError(
+        f"expression too deep ({len(text)} characters): at most {MAX_DEPTH} nested operations"
+    )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
-        raise UsageError(f"cannot parse expression {text!r}: {e.msg}") from None
+        if "too many nested" in str(e.msg):
+            raise too_deep from None
+        raise UsageError(f"cannot parse expression {text[:80]!r}: {e.msg}") from None
+    except (RecursionError, MemoryError):
+        raise too_deep from None
+    if _depth(tree) > MAX_DEPTH:
+        raise too_deep
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp)):
             if isinstance(node, ast.BinOp) and type(node.op) not in _BINOPS:
@@ -231,6 +288,20 @@ def parse_expression(text: str) -> ast.expr:
         else:
             raise UsageError(f"{ast.unparse(node)!r} is not allowed in an expression")
     return tree.body
+
+
+#: The deepest expression ``graph`` evaluates (it evaluates and draws recursively).
+MAX_DEPTH = 200
+
+
+def _depth(tree: ast.AST) -> int:
+    """The nesting depth of an AST, measured without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def expression_names(tree: ast.expr) -> list[str]:
@@ -281,6 +352,17 @@ def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
     return values
 
 
+def _graph_out(text: str) -> Path:
+    """The --out file of ``graph``: .svg or .png (no suffix: .svg), checked writable."""
+    path = Path(text)
+    suffix = path.suffix.lower()
+    if not suffix:
+        path = path.with_suffix(".svg")
+    elif suffix not in (".svg", ".png"):
+        raise UsageError(f"--out {text}: the picture must be .svg or .png, not {path.suffix}")
+    return _out_file(str(path), "--out")
+
+
 def cmd_graph(args: argparse.Namespace) -> int:
     import tinygrad_lite as tl
 
@@ -293,6 +375,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if missing:
         hint = " ".join(f"--var {n}=1.0" for n in missing)
         raise UsageError(f"no value for {', '.join(missing)} in {args.expr!r} (add {hint})")
+    out_path = _graph_out(args.out)  # refused before any work
     env = {n: tl.tensor(values[n], dtype=tl.float64, requires_grad=True) for n in names}
     try:
         with np.errstate(all="ignore"):
@@ -304,14 +387,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     for n in names:
         g = env[n].grad
         print(f"  d/d{n} = {0.0 if g is None else g.item():.6g}")
-    if dot is None:
-        print("(graph not drawn: the graphviz Python package is missing; pip install graphviz)")
-        return 0
-    path = Path(args.out)
-    if path.suffix.lower() != ".svg":
-        path = path.with_suffix(".svg")
-    _out_dir(str(path.parent))
-    print(write_graph(dot, path))
+    print(write_graph(dot, out_path) if dot is not None else f"({NO_GRAPH_HINT})")
     return 0
 
 
@@ -396,6 +472,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from tinygrad_lite.utils.data import DataLoader, TensorDataset
 
     per_param = _parse_assignments(args.param_lr, "--param-lr")
+    if args.save:
+        _check_save_path(args.save)
     x, y = load_xy(args.data)
     model = make_model(args.model)
     optimizer = tl.optim.SGD(_param_groups(model, args.lr, per_param), lr=args.lr)
@@ -433,15 +511,33 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"(the loss went up from {first_loss:.6g} to {loss:.6g}: the learning rate is too "
               "high; lower --lr or give the steep parameters their own --param-lr)")  # fmt: skip
     if args.save:
-        state = {"model": args.model, "state_dict": model.state_dict(), "loss": loss,
-                 "epochs": args.epochs, "data": str(args.data)}  # fmt: skip
+        info = {"model": args.model, "loss": loss, "epochs": args.epochs, "data": str(args.data)}
         try:
-            Path(args.save).parent.mkdir(parents=True, exist_ok=True)
-            tl.save(state, args.save)
+            if _is_safetensors(args.save):
+                from .serialization_safetensors import save_file
+
+                metadata = {f"tinygrad_lite.{k}": str(v) for k, v in info.items()}
+                save_file(model.state_dict(), args.save, metadata=metadata)
+            else:
+                tl.save({**info, "state_dict": model.state_dict()}, args.save)
         except OSError as e:
             raise CliError(f"cannot write checkpoint {args.save}: {e.strerror or e}") from None
         _say(args, f"wrote {args.save}")
     return 0
+
+
+def _is_safetensors(path: str) -> bool:
+    return path.lower().endswith(".safetensors")
+
+
+def _check_save_path(path: str) -> None:
+    """Refuse a --save path we could not write, before any training (one line, exit 1)."""
+    if _is_safetensors(path) and not _have("safetensors.numpy"):
+        raise CliError(
+            f"--save {path}: .safetensors needs the extra 'safetensors': "
+            "pip install 'tinygrad_lite[safetensors]' (or save as .npz)"
+        )
+    _out_file(path, "--save")
 
 
 def load_checkpoint(path: str) -> Any:
@@ -450,7 +546,9 @@ def load_checkpoint(path: str) -> Any:
     from tinygrad_lite.serialization import CheckpointError
 
     try:
-        state = tl.load(path)
+        state = _load_safetensors_checkpoint(path) if _is_safetensors(path) else tl.load(path)
+    except ImportError as e:
+        raise CliError(str(e)) from None
     except FileNotFoundError:
         raise CliError(f"checkpoint not found: {path}") from None
     except IsADirectoryError:
@@ -468,6 +566,19 @@ def load_checkpoint(path: str) -> Any:
         kind = state["model"]
         raise CliError(f"{path}: the saved parameters do not fit a {kind} model: {e}") from None
     return model
+
+
+def _load_safetensors_checkpoint(path: str) -> dict:
+    """A .safetensors checkpoint as ``train --save`` state: the model kind comes from the
+    metadata ``train`` writes, else from the tensor names (a file written by PyTorch)."""
+    from .serialization_safetensors import load_file, load_metadata
+
+    tensors = load_file(path)
+    kind = load_metadata(path).get("tinygrad_lite.model")
+    if kind is None:
+        kinds = [k for k in MODELS if set(make_model(k).state_dict()) == set(tensors)]
+        kind = kinds[0] if kinds else None
+    return {"model": kind, "state_dict": tensors}
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -503,6 +614,16 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive finite number")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 0 to 2**64-1")
     return value
 
 
@@ -547,21 +668,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--param-lr", action="append", metavar="NAME=LR", default=[],
                        help="learning rate of one parameter (repeatable)")  # fmt: skip
-    train.add_argument("--seed", type=int, default=0, help="seed for the shuffling")
-    train.add_argument("--save", metavar="CKPT", help="write the trained parameters (.npz)")
+    train.add_argument("--seed", type=_seed, default=0,
+                       help="seed for the shuffling, 0 to 2**64-1 (default: 0)")  # fmt: skip
+    train.add_argument("--save", metavar="CKPT",
+                       help="write the trained parameters (.npz, or .safetensors for PyTorch)")  # fmt: skip
     train.add_argument("--quiet", action="store_true", help="no progress bar, fewer lines")
     train.set_defaults(func=cmd_train)
 
-    predict = sub.add_parser("predict", help="predict y for each X with a saved checkpoint")
-    predict.add_argument("--checkpoint", required=True, metavar="CKPT")
-    predict.add_argument("x", nargs="+", type=_float, metavar="X")
+    predict = sub.add_parser(
+        "predict",
+        help="predict y for each X with a saved checkpoint",
+        description="Load a model saved by `train --save` and print `x -> y` for each X.",
+    )
+    predict.add_argument("--checkpoint", required=True, metavar="CKPT",
+                         help="checkpoint written by `train --save` (.npz or .safetensors)")  # fmt: skip
+    predict.add_argument("x", nargs="+", type=_float, metavar="X",
+                         help="inputs (numbers; negative, inf and nan are fine: -2.5 inf nan)")  # fmt: skip
     predict.set_defaults(func=cmd_predict)
 
     graph = sub.add_parser("graph", help="evaluate, differentiate and draw an expression")
     graph.add_argument("expr", metavar="EXPR", help='e.g. "x**2 + x*y"')
     graph.add_argument("--var", action="append", metavar="NAME=VALUE",
                        help="value of a variable (repeatable)")  # fmt: skip
-    graph.add_argument("--out", default="out/graph.svg", help="SVG file to write")
+    graph.add_argument("--out", default="out/graph.svg",
+                       help="picture to write, .svg or .png (default: out/graph.svg)")  # fmt: skip
     graph.set_defaults(func=cmd_graph)
     return parser
 

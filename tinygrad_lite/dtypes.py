@@ -70,26 +70,6 @@ _BY_NUMPY = {
 }
 _DEFAULT = {"float": float32}
 
-# A 0-d one of each NumPy dtype, shared and read-only (``one``): NumPy converts a Python 1
-# more slowly than it subtracts or copies a small array.
-ONES: dict = {}
-
-
-def one(np_dtype: np.dtype) -> np.ndarray:
-    """The shared read-only 0-d one of ``np_dtype`` (made on first use; copy it to hand it out)."""
-    value = ONES.get(np_dtype)
-    if value is None:
-        value = ONES[np_dtype] = np.ones((), np_dtype)
-        value.flags.writeable = False
-    return value
-
-
-for _d in (float16, float32, float64):
-    one(_d.numpy)
-
-# 1 as a NumPy scalar of each float dtype: the seed of ``loss.backward()`` (immutable, so shared)
-SCALAR_ONES: dict = {d: v[()] for d, v in ONES.items()}
-
 
 def get_default_dtype() -> DType:
     """The dtype Python floats and ``rand``/``zeros``/... produce (float32 unless changed)."""

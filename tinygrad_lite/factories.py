@@ -14,6 +14,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import random as _random
+from . import random_kernels as _rk
 from .device import check_device
 from .tensor import Tensor
 
@@ -119,17 +120,32 @@ def _size(size: tuple) -> tuple:
     return tuple(builtins.int(n) for n in size)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.zeros(_size(size), _dtype(dtype)), requires_grad, device, "zeros")
+def _sizes(sizes: tuple, size: Any, op: str) -> tuple:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (not both forms)."""
+    if size is None:
+        return _size(sizes)
+    if sizes:
+        raise TypeError(f"{op}() got the size both as positional arguments and as size=")
+    return _size((size,) if isinstance(size, (int, np.integer)) else (tuple(size),))
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _finish(np.ones(_size(size), _dtype(dtype)), requires_grad, device, "ones")
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return _finish(np.zeros(_sizes(sizes, size, "zeros"), _dtype(dtype)), requires_grad, device,
+                   "zeros")  # fmt: skip
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return _finish(np.ones(_sizes(sizes, size, "ones"), _dtype(dtype)), requires_grad, device,
+                   "ones")  # fmt: skip
+
+
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Uninitialised memory in PyTorch; zeros here (deterministic and just as fast)."""
-    return _finish(np.zeros(_size(size), _dtype(dtype)), requires_grad, device, "empty")
+    return _finish(np.zeros(_sizes(sizes, size, "empty"), _dtype(dtype)), requires_grad, device,
+                   "empty")  # fmt: skip
 
 
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
@@ -245,67 +261,100 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any 
     )
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Uniform on [0, 1)."""
-    values = _random.rng(generator).random(_size(size))
-    return _finish(values.astype(_dtype(dtype)), requires_grad, device, "rand")
+# ---- random factories (issue 24: PyTorch's numbers, see random_kernels) -----------------
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Standard normal."""
-    values = _random.rng(generator).standard_normal(_size(size))
-    return _finish(values.astype(_dtype(dtype)), requires_grad, device, "randn")
+def _random_float(op: str, dtype: Any) -> np.dtype:
+    dt = _dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        kernel = "check_uniform_bounds" if op == "rand" else "normal_kernel_cpu"
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for {_dt.from_any(dtype)}: {op} makes float32 or '
+            "float64 tensors"
+        )
+    return dt
 
 
-def randint(low: int, high: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None,
-            device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Integers in [low, high) (``randint(high, size)`` starts at 0); int64 by default."""
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """Uniform on [0, 1): PyTorch's values after the same ``manual_seed``."""
+    dt = _random_float("rand", dtype)
+    shape = _sizes(sizes, size, "rand")
+    gen = _random.generator_or_default(generator)
+    values = _rk.uniform(gen, builtins.int(np.prod(shape, dtype=np.int64)), dt, 0.0, 1.0)
+    return _finish(values.reshape(shape), requires_grad, device, "rand")
+
+
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """Standard normal: PyTorch's values after the same ``manual_seed``."""
+    dt = _random_float("randn", dtype)
+    shape = _sizes(sizes, size, "randn")
+    gen = _random.generator_or_default(generator)
+    values = _rk.normal(gen, builtins.int(np.prod(shape, dtype=np.int64)), dt, 0.0, 1.0)
+    return _finish(values.reshape(shape), requires_grad, device, "randn")
+
+
+def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Any = None,
+            dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """Integers in [low, high) (``randint(high, size)`` starts at 0); int64 by default;
+    PyTorch's values after the same ``manual_seed``."""
     if size is None:
         low, high, size = 0, low, high
-    if size is None:
+    elif high is None:
+        low, high = 0, low
+    if size is None or high is None:
         raise TypeError("randint: missing the size argument, e.g. randint(0, 10, (3,))")
-    values = _random.rng(generator).integers(low, high, size=_size(tuple(size)))
-    return _finish(
-        values.astype(_dt.to_numpy_dtype(dtype or _dt.int64)), requires_grad, device, "randint"
-    )
+    low, high = builtins.int(low), builtins.int(high)
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    shape = _size(tuple(size) if isinstance(size, (tuple, list)) else (size,))
+    gen = _random.generator_or_default(generator)
+    values = _rk.randint(gen, builtins.int(np.prod(shape, dtype=np.int64)), low, high)
+    dt = _dt.to_numpy_dtype(dtype or _dt.int64)
+    return _finish(values.reshape(shape).astype(dt), requires_grad, device, "randint")
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, generator: Any = None) -> Tensor:
-    return rand(input.shape, dtype=dtype or input.dtype, generator=generator)
+def rand_like(input: Tensor, *, dtype: Any = None, generator: Any = None,
+              requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return rand(input.shape, dtype=dtype or input.dtype, generator=generator,
+                requires_grad=requires_grad)  # fmt: skip
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, generator: Any = None) -> Tensor:
-    return randn(input.shape, dtype=dtype or input.dtype, generator=generator)
+def randn_like(input: Tensor, *, dtype: Any = None, generator: Any = None,
+               requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return randn(input.shape, dtype=dtype or input.dtype, generator=generator,
+                 requires_grad=requires_grad)  # fmt: skip
 
 
-def randint_like(input: Tensor, low: int, high: Any = None, *, dtype: Any = None) -> Tensor:
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+def randint_like(input: Tensor, low: int = 0, high: Any = None, *, dtype: Any = None,
+                 generator: Any = None) -> Tensor:  # fmt: skip
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, generator=generator)
 
 
-def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None) -> Tensor:
-    """A random permutation of 0..n-1 (int64); n must be a non-negative integer."""
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-        raise RuntimeError(f"randperm: n must be a non-negative integer, got {n!r}")
-    return _finish(
-        _random.rng(generator).permutation(n).astype(_dt.to_numpy_dtype(dtype or _dt.int64)),
-        False,
-        device,
-        "randperm",
-    )
+def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """A random permutation of 0..n-1 (int64): PyTorch's after the same ``manual_seed``."""
+    if isinstance(n, bool) or not isinstance(n, (builtins.int, np.integer)):
+        raise TypeError(f"randperm: n must be an int, got {type(n).__name__}")
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    gen = _random.generator_or_default(generator)
+    values = _rk.randperm(gen, builtins.int(n)).astype(_dt.to_numpy_dtype(dtype or _dt.int64))
+    return _finish(values, requires_grad, device, "randperm")
 
 
-def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None) -> Tensor:
-    """Samples of N(mean, std²); ``mean``/``std`` are numbers or tensors (broadcast)."""
-    for name, v in (("mean", mean), ("std", std)):
-        if not isinstance(v, Tensor):
-            _number(v, "normal", name, tensors=False)
-    m, s = np.asarray(getattr(mean, "_array", mean)), np.asarray(getattr(std, "_array", std))
-    shape = _size(tuple(size)) if size is not None else np.broadcast_shapes(m.shape, s.shape)
-    values = _random.rng(generator).normal(m, s, size=shape)
-    dt = m.dtype if m.dtype.kind == "f" and m.ndim else _dt.get_default_dtype().numpy
-    return _finish(values.astype(dt), False, None, "normal")
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any = None,
+           dtype: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """N(mean, std²): tensor or number ``mean``/``std``, or numbers and ``size``."""
+    from .sampling import normal as _normal
+
+    return _normal(mean, std, size, generator=generator, dtype=dtype,
+                   requires_grad=requires_grad)  # fmt: skip
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None) -> Tensor:

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
-from . import random as _random
 from ._keywords import numpy_keywords
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
@@ -1123,19 +1122,9 @@ def normalize_index(index: Any) -> Any:
 # in-place ops
 # ---------------------------------------------------------------------------------------
 
-# The ufunc an in-place op writes with, and the same operation in NumPy's scalar math
-# (for a 0-d float tensor, e.g. a scalar parameter: 3x cheaper than a ufunc with out=).
-_INPLACE_UFUNC = {
-    Add: (np.add, operator.add),
-    Sub: (np.subtract, operator.sub),
-    Mul: (np.multiply, operator.mul),
-    Div: (np.true_divide, operator.truediv),
-    Pow: (np.power, operator.pow),
-}
-
 
 def _check_leaf_inplace(t: Any, op: str) -> None:
-    if t._rg and t.grad_fn is None and STATE.grad_enabled:
+    if t._requires_grad and t.grad_fn is None and STATE.grad_enabled:
         raise RuntimeError(
             f"{op}: a leaf Variable that requires grad is being used in an in-place operation. "
             "Wrap the update in `with tinygrad_lite.no_grad():` (as optimizers do), or use the "
@@ -1192,13 +1181,13 @@ def _inplace_error(t: Any, value: Any, op: str, e: Exception) -> RuntimeError:
 
 def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
-    if STATE._grad_enabled:  # (the checks and the recording apply only while recording)
+    if STATE.grad_enabled:  # (the checks and the recording apply only while recording)
         _check_leaf_inplace(t, op)
         _check_view_inplace(t, op)
-        if t._rg or (_is_tensor(other) and other._rg):
+        if t._requires_grad or (_is_tensor(other) and other._requires_grad):
             return _rebase(t, prim.apply(_snapshot(t), other), op)
-    pair = _INPLACE_UFUNC.get(prim)
-    if pair is None:  # copy_
+    ufunc = prim.inplace_ufunc  # the ufunc that writes the op's result into t (see primitives)
+    if ufunc is None:  # copy_
         value = np.asarray(_arr(other))
         if value.dtype.kind == "f" and t._array.dtype.kind in "iub":
             value = value.astype(t._array.dtype)
@@ -1208,25 +1197,13 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
             raise _inplace_error(t, value, op, e) from None
         _f.bump_version(t)
         return t
-    ufunc, scalar_math = pair
     target = t._array
-    value = other._array if isinstance(other, _f.Tensor) else other
-    is_array = type(value) is np.ndarray
-    if not target.ndim and target.dtype.kind == "f" and not (is_array and value.ndim):
-        try:
-            result = scalar_math(target[()], value[()] if is_array else value)
-            if isinstance(result, np.floating):  # (anything else: the ufunc says what is wrong)
-                target[()] = result  # (a float64 result is cast, as ufunc's same_kind does)
-                _f.bump_version(t)
-                return t
-        except (TypeError, ValueError):  # e.g. read-only: the ufunc below gives the error
-            pass
     if ufunc is np.true_divide and target.dtype.kind != "f":
         raise RuntimeError(
             f"{op}: result type Float can't be cast to the desired output type {t.dtype}"
         )
     try:  # (casting="same_kind", the default)
-        ufunc(target, value, target)
+        ufunc(target, _arr(other), target)
     except (TypeError, ValueError) as e:
         raise _inplace_error(
             t,
@@ -1252,7 +1229,7 @@ def inplace_unary(t: Any, fn: Any, op: str) -> Any:
     """``t = fn(t)`` written into ``t``'s own memory."""
     _check_leaf_inplace(t, op)
     _check_view_inplace(t, op)
-    if STATE.grad_enabled and t._rg:
+    if STATE.grad_enabled and t._requires_grad:
         return _rebase(t, fn(_snapshot(t)), op)
     prev = switch_grad_mode(False)
     try:
@@ -1265,7 +1242,7 @@ def inplace_unary(t: Any, fn: Any, op: str) -> Any:
 
 def _snapshot(t: Any) -> Any:
     """The old value of ``t`` (a copy) attached where ``t`` was in the graph."""
-    return _f.Tensor._make(t._array.copy(), t.grad_fn, t._rg)
+    return _f.Tensor._make(t._array.copy(), t.grad_fn, t._requires_grad)
 
 
 def _rebase(t: Any, result: Any, op: str) -> Any:
@@ -1279,10 +1256,10 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
     if node.saved:  # a saved output is t's memory from now on
         node.saved = tuple(t._array if s is node.out else s for s in node.saved)
     node.out = t._array
-    node.version = counter = _f.version_counter(t)
-    counter[1] = node.seq  # this write made the node's output: it must not count against it
+    node.out_version = counter = _f.version_counter(t)
+    counter.last_write_seq = node.seq  # this write made the node's output: not against it
     t.grad_fn = node
-    t._rg = True
+    t._requires_grad = True
     return t
 
 
@@ -1293,7 +1270,7 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
     idx = normalize_index(index)
     _check_leaf_inplace(t, "__setitem__")
     _check_view_inplace(t, "__setitem__")
-    if STATE.grad_enabled and (t._rg or (_is_tensor(value) and value._rg)):
+    if STATE.grad_enabled and (t._requires_grad or (_is_tensor(value) and value._requires_grad)):
         keep = np.ones(t.shape, dtype=t._array.dtype)
         keep[idx] = 0
         part_shape = t._array[idx].shape
@@ -1313,15 +1290,12 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
 
 
 def fill_random_(t: Any, kind: str, a: float, b: float, generator: Any) -> Any:
-    """Fill ``t`` in place from the uniform [a, b) or normal(mean=a, std=b) distribution."""
-    _check_leaf_inplace(t, f"{kind}_")
-    rng = _random.rng(generator)
+    """Fill ``t`` in place from U[a, b) or N(mean=a, std=b), PyTorch's values (issue 24)."""
+    from . import sampling
+
     if kind == "uniform":
-        values = rng.uniform(a, b, size=t.shape)
-    else:
-        values = rng.normal(a, b, size=t.shape)
-    _write(t, values.astype(t._array.dtype), f"{kind}_")
-    return t
+        return sampling.fill_uniform_(t, a, b, generator)
+    return sampling.fill_normal_(t, a, b, generator)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1364,3 +1338,31 @@ def trace(input: Any) -> Any:
     if input.ndim != 2:
         raise RuntimeError(f"trace(): expected a matrix, but got tensor with dim {input.ndim}")
     return Sum.apply(diag(input), None, False)
+
+
+# --- issue 21: triangular parts (torch.tril / torch.triu) ------------------------------
+
+
+def _triangle(input: Any, diagonal: _int, lower: _bool) -> Any:
+    op = "tril" if lower else "triu"
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"{op}: input tensor must have at least 2 dimensions, got shape {tuple(input.shape)}"
+        )
+    n, m = input.shape[-2:]
+    keep = np.tri(n, m, _int(diagonal), dtype=np.bool_) if lower else _upper(n, m, diagonal)
+    return Where.apply(keep, input, np.zeros((), dtype=input._array.dtype))
+
+
+def _upper(n: _int, m: _int, k: _int) -> np.ndarray:
+    return ~np.tri(n, m, _int(k) - 1, dtype=np.bool_)
+
+
+def tril(input: Any, diagonal: _int = 0) -> Any:
+    """The lower triangle of the last two dims (entries j <= i + diagonal), zeros elsewhere."""
+    return _triangle(input, diagonal, True)
+
+
+def triu(input: Any, diagonal: _int = 0) -> Any:
+    """The upper triangle of the last two dims (entries j >= i + diagonal), zeros elsewhere."""
+    return _triangle(input, diagonal, False)

@@ -131,7 +131,7 @@ def inplace_unary(t: Any, fn: Any, op: str) -> Any:
 def inplace_view(t: Any, fn: Any, op: str) -> Any:
     """``t.unsqueeze_(d)`` and friends: ``t`` itself takes the new shape (same memory)."""
     _ops._check_leaf_inplace(t, op)
-    if STATE.grad_enabled and t._rg:
+    if STATE.grad_enabled and t._requires_grad:
         result = fn(_f.Tensor._make(t._array, t.grad_fn, True))
         t._array, t.grad_fn = result._array, result.grad_fn
     else:

@@ -31,8 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes as _dt
-from .autograd.function import Primitive, _apply1_for
+from .autograd.function import Primitive
 
 Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 
@@ -42,17 +41,12 @@ Ctx = Any  # the Node that records this call (PyTorch's ``ctx``)
 
 
 _add_reduce = np.add.reduce
-_SMALL = 4096  # up to this many elements, filling a new array beats making a broadcast view
 
 
 def expand(g: Any, shape: tuple) -> Any:
-    """Broadcast ``g`` to ``shape`` (for arrays: a new array if small, else a read-only view)."""
+    """Broadcast ``g`` to ``shape`` (for arrays: a read-only view)."""
     if isinstance(g, (np.ndarray, np.generic)):  # NumPy gives scalars for 0-d results
-        if math.prod(shape) > _SMALL:
-            return np.broadcast_to(g, shape)
-        out = np.empty(shape, g.dtype)  # np.broadcast_to costs ~2 µs in Python-level checks
-        out[...] = g
-        return out
+        return np.broadcast_to(g, shape)
     return g.expand(shape)
 
 
@@ -69,9 +63,8 @@ def values(t: Any) -> Any:
 
 
 def one_minus(a: Any) -> Any:
-    """``1 - a``. For a float array the 1 is a 0-d array of its dtype (``dtypes.ONES``), the
-    value NumPy would use: converting a Python 1 costs more than the subtraction."""
-    return _dt.ONES.get(getattr(a, "dtype", None), 1) - a
+    """``1 - a`` (arrays and Tensors)."""
+    return 1 - a
 
 
 def _any(mask: Any) -> bool:
@@ -117,6 +110,7 @@ class Add(Primitive):
     """f(x, y) = x + y"""
 
     promotes = True
+    inplace_ufunc = np.add  # add_ and the in-place operator write with it
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
@@ -131,6 +125,7 @@ class Sub(Primitive):
     """f(x, y) = x - y"""
 
     promotes = True
+    inplace_ufunc = np.subtract  # sub_ and the in-place operator write with it
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
@@ -145,6 +140,7 @@ class Mul(Primitive):
     """f(x, y) = x * y"""
 
     promotes = True
+    inplace_ufunc = np.multiply  # mul_ and the in-place operator write with it
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
@@ -162,6 +158,7 @@ class Div(Primitive):
     """f(x, y) = x / y"""
 
     promotes = True
+    inplace_ufunc = np.true_divide  # div_ and the in-place operator write with it
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
@@ -181,6 +178,7 @@ class Pow(Primitive):
     """f(x, y) = x ** y"""
 
     promotes = True
+    inplace_ufunc = np.power  # pow_ and the in-place operator write with it
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
@@ -630,8 +628,9 @@ class Mean(Primitive):
         return _unreduce(g / ctx.n, ctx), None, None
 
 
-# ``x.mean()`` (dim None, keepdim False), the usual loss: Mean's apply for one argument
-mean_of_all = _apply1_for(Mean)
+def mean_of_all(x: Any) -> Any:
+    """``x.mean()`` (dim None, keepdim False), the usual loss."""
+    return Mean.apply(x, None, False)
 
 
 class Prod(Primitive):

@@ -8,17 +8,28 @@ The file is an ordinary NumPy ``.npz`` archive:
   (with their key types), lists, tuples, numbers, strings, bools and None, and for each
   tensor the name of its array, its dtype and shape.
 
-``load`` opens the archive with ``np.load(allow_pickle=False)`` and rebuilds the object from
-the manifest, so a malicious file can never run code; anything that is not a well-formed
-checkpoint of ours raises ``CheckpointError``. ``save`` writes to a temporary file next to
-the target, flushes it to disk and renames it over the target, so a crash or an error never
-leaves a half-written checkpoint and the previous file survives a failed save.
+``load`` is bounded and never executes code: from the archive's directory alone it refuses
+members the manifest does not name, members that are not ``.npy`` and archives whose members
+declare more bytes than the file holds (a zip bomb), all before anything is decompressed; each
+array's ``.npy`` header must match the manifest before its data is read (``allow_pickle=False``).
+Anything that is not a well-formed checkpoint of ours raises ``CheckpointError`` naming the key.
+
+``save`` writes to a temporary file next to the target, flushes it to disk and renames it over
+the target, so a crash or an error never leaves a half-written checkpoint and the previous file
+survives a failed save. It keeps an existing target's permission bits, writes through a symlink
+to the file it points to, and refuses to replace anything that is not a regular file.
+
+A path ending in ``.safetensors`` (or ``format="safetensors"``) uses the safetensors format
+instead (a flat dict of tensors; see ``tinygrad_lite.serialization_safetensors``).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
+import zipfile
 from collections import OrderedDict
 from typing import Any
 
@@ -30,6 +41,13 @@ FORMAT = "tinygrad_lite.checkpoint"
 VERSION = 1
 MANIFEST = "__manifest__"
 _KEY_TYPES = (str, int, float, bool, type(None))
+FORMATS = ("npz", "safetensors")
+#: The dtypes a Tensor can hold (native byte order), as ``np.dtype.str``.
+TENSOR_DTYPES = frozenset(
+    np.dtype(t).str
+    for t in (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
+              np.uint8, np.bool_)
+)  # fmt: skip
 
 
 class CheckpointError(RuntimeError):
@@ -66,7 +84,13 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
                 "only numeric and bool arrays"
             )
         name = path or "tensor"
-        while name in arrays or name == MANIFEST:
+        if "\x00" in name:
+            raise ValueError(f"save: the key {name!r} holds a NUL character; use another key")
+        if name in (MANIFEST, MANIFEST + ".npy"):
+            raise ValueError(
+                f"save: the key {name!r} is the name of the checkpoint's own manifest; rename it"
+            )
+        while name in arrays:
             name += "#"
         arrays[name] = array
         return {"t": kind, "key": name, "dtype": array.dtype.str, "shape": list(array.shape)}
@@ -82,6 +106,10 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
                     f"save: dict key {k!r} at '{path or '/'}' has type {type(k).__name__}; "
                     "checkpoint dict keys must be str, int, float, bool or None"
                 )
+            if isinstance(k, str) and "\x00" in k:
+                raise ValueError(
+                    f"save: dict key {k!r} at '{path or '/'}' holds a NUL character; use another key"
+                )
             sub = f"{path}/{k}" if path else str(k)
             items.append([_encode(k, "", {}), _encode(v, sub, arrays)])
         kind = "odict" if isinstance(obj, OrderedDict) else "dict"
@@ -93,33 +121,90 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     )
 
 
+def _check_member_names(arrays: dict[str, np.ndarray]) -> None:
+    """Refuse keys whose archive members would be confused (``"a"`` and ``"a.npy"``)."""
+    for name in arrays:
+        if name.endswith(".npy") and name[:-4] in arrays:
+            raise ValueError(
+                f"save: the keys {name[:-4]!r} and {name!r} would collide in the archive "
+                f"(np.load reads {name!r} from the member of {name[:-4]!r}); rename one"
+            )
+
+
 def _write_npz(f: Any, arrays: dict[str, np.ndarray], manifest: dict) -> None:
+    """An uncompressed .npz: one ``KEY.npy`` member per array, then ``__manifest__.npy``."""
     text = json.dumps(manifest, allow_nan=True)
     entries = dict(arrays)
     entries[MANIFEST] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    np.savez(f, **entries)
+    with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, array in entries.items():
+            with zf.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
-def save(obj: Any, f: str | os.PathLike | Any) -> None:
+def _format_of(f: Any, format: str | None, op: str) -> str:  # noqa: A002
+    """``npz`` or ``safetensors``: ``format`` if given, else by the path's extension."""
+    if format is not None:
+        if format not in FORMATS:
+            raise ValueError(f"{op}: format must be 'npz' or 'safetensors', got {format!r}")
+        return format
+    if isinstance(f, (str, os.PathLike)) and os.fspath(f).lower().endswith(".safetensors"):
+        return "safetensors"
+    return "npz"
+
+
+def save(obj: Any, f: str | os.PathLike | Any, *, format: str | None = None) -> None:  # noqa: A002
     """Write ``obj`` (e.g. a state dict) to the file ``f`` (a path or a writable binary file).
 
-    Tensors keep their exact dtype and shape. Writing to a path is atomic: a failed save
-    leaves any existing file untouched. Raises ``TypeError`` for objects that are not
-    tensors, arrays, numbers, strings, bools, None or dicts/lists/tuples of them.
+    Tensors keep their exact dtype and shape. ``format`` is ``"npz"`` (the default) or
+    ``"safetensors"`` (the default for paths ending in ``.safetensors``; a flat dict of
+    tensors only). Writing to a path is atomic: a failed save leaves any existing file
+    untouched. Raises ``TypeError`` for objects that are not tensors, arrays, numbers,
+    strings, bools, None or dicts/lists/tuples of them, ``ValueError`` for keys with NUL
+    characters, the manifest's name or keys that collide in the archive, ``OSError`` for a
+    target that is a directory, FIFO or device.
     """
+    if _format_of(f, format, "save") == "safetensors":
+        from .serialization_safetensors import save_file
+
+        save_file(obj, f)
+        return
     arrays: dict[str, np.ndarray] = {}
     manifest = {"format": FORMAT, "version": VERSION, "root": _encode(obj, "", arrays)}
+    _check_member_names(arrays)
     if not isinstance(f, (str, os.PathLike)):
         _write_npz(f, arrays, manifest)
         return
-    target = os.fspath(f)
-    directory = os.path.dirname(os.path.abspath(target))
+    atomic_write(f, lambda out: _write_npz(out, arrays, manifest), "save")
+
+
+def atomic_write(f: str | os.PathLike, write: Any, op: str) -> None:
+    """Call ``write(binary_file)`` on a temporary file next to the target ``f``, flush it to
+    disk and rename it over the target: a failure leaves the old file untouched. A symlink
+    is written through (its target is replaced, the link stays); an existing target keeps
+    its permission bits; a target that is not a regular file is refused with ``OSError``."""
+    target = os.path.realpath(os.fspath(f))  # write through symlinks, to the real file
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        what = _file_kind(st.st_mode)
+        err = IsADirectoryError if stat.S_ISDIR(st.st_mode) else OSError
+        raise err(
+            errno.EISDIR if stat.S_ISDIR(st.st_mode) else errno.EINVAL,
+            f"{op}: {os.fspath(f)!r} is {what}, not a regular file; refusing to replace it "
+            "(give the path of a file)",
+        )
+    directory = os.path.dirname(target)
     fd, tmp = _create_temp(directory, os.path.basename(target))
     try:
         with os.fdopen(fd, "wb") as out:
-            _write_npz(out, arrays, manifest)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
+        if st is not None:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -129,6 +214,15 @@ def save(obj: Any, f: str | os.PathLike | Any) -> None:
         raise
     _fsync_dir(directory)
     _remove_orphaned_temps(directory, os.path.basename(target))
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):  # fmt: skip
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _remove_orphaned_temps(directory: str, base: str) -> None:
@@ -197,63 +291,150 @@ def _bad(where: str, what: str) -> CheckpointError:
     return CheckpointError(f"load: {where} is not a valid tinygrad_lite checkpoint: {what}")
 
 
-def _not_npz_reason(f: Any) -> str:
-    """Why NumPy refused a file that is no .npz: pickled data (refused), or something else."""
-    try:
-        if hasattr(f, "seek"):
-            f.seek(0)
-            head = f.read(2)
-        else:
-            with open(f, "rb") as fh:
-                head = fh.read(2)
-    except OSError:
-        head = b""
-    if head[:1] == b"\x80":  # the opcode every pickle (protocol 2+) starts with
-        return "it holds pickled data (refused: loading it could run code)"
-    return f"it is not a .npz archive (it starts with {head!r}, where a .npz starts with b'PK')"
-
-
 def _read_archive(f: Any, where: str) -> tuple[dict, dict[str, np.ndarray]]:
-    """The manifest and all arrays of the archive; any failure becomes ``CheckpointError``."""
+    """The manifest and all arrays of the archive; any failure becomes ``CheckpointError``.
+
+    Bounded: the archive's directory is checked first (only ``.npy`` members the manifest
+    names, no more declared bytes than the file holds), then each member's ``.npy`` header is
+    checked against the manifest before its data is read."""
     try:
-        data = np.load(f, allow_pickle=False)
-    except FileNotFoundError:
-        raise
-    except ValueError as e:
-        if "pickle" in str(e):
-            raise _bad(where, _not_npz_reason(f)) from e
-        raise _bad(where, f"not a NumPy .npz archive ({e})") from e
-    except Exception as e:  # EOFError, BadZipFile, OSError, NotImplementedError, ...
-        raise _bad(where, f"not a readable .npz archive ({type(e).__name__}: {e})") from e
-    if not isinstance(data, np.lib.npyio.NpzFile):
+        f.seek(0, os.SEEK_END)
+        file_size = f.tell()
+        f.seek(0)
+        head = f.read(4)
+        f.seek(0)
+    except (OSError, AttributeError, ValueError) as e:
+        raise _bad(where, f"the file cannot be read ({type(e).__name__}: {e})") from e
+    if head[:1] == b"\x80":  # the opcode every pickle (protocol 2+) starts with
+        raise _bad(where, "it holds pickled data (refused: loading it could run code)")
+    if head[:2] == b"\x93N":
         raise _bad(where, "it is a single .npy array, not a checkpoint archive")
+    if head[:2] != b"PK":
+        raise _bad(where, f"it is not a .npz archive (it starts with {head[:2]!r}, where a .npz "
+                          "starts with b'PK')")  # fmt: skip
     try:
-        with data:
-            if MANIFEST not in data.files:
-                raise _bad(where, "it has no manifest (a .npz written by something else?)")
-            arrays = {name: data[name] for name in data.files}
+        with zipfile.ZipFile(f) as zf:
+            members = _check_directory(zf, file_size, where)
+            manifest = _read_manifest(zf, members.pop(MANIFEST), where)
+            wanted = _array_entries(manifest, where)
+            unnamed = sorted(set(members) - set(wanted))
+            if unnamed:
+                raise _bad(where, f"it holds members the manifest does not name: "
+                                  f"{', '.join(repr(n + '.npy') for n in unnamed[:5])}")  # fmt: skip
+            arrays = {}
+            for key, (dtype, shape) in wanted.items():
+                if key in members:
+                    arrays[key] = _read_member(zf, members[key], key, dtype, shape, where)
     except CheckpointError:
         raise
-    except ValueError as e:
-        if "pickle" in str(e):
-            raise _bad(where, "it holds pickled data (refused: loading it could run code)") from e
-        raise _bad(where, f"an entry could not be read ({e})") from e
-    except Exception as e:  # truncated or corrupted members: zlib/zipfile/CRC errors
-        raise _bad(where, f"an entry could not be read ({type(e).__name__}: {e})") from e
-    raw = arrays.pop(MANIFEST)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError, OverflowError) as e:  # fmt: skip
+        raise _bad(where, f"not a readable .npz archive ({type(e).__name__}: {e})") from e
+    return manifest, arrays
+
+
+def _check_directory(zf: zipfile.ZipFile, file_size: int, where: str) -> dict:
+    """The archive's members by key (``KEY.npy`` -> ``KEY``), from its directory alone."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    declared = 0
+    for info in zf.infolist():
+        name = info.filename
+        if not name.endswith(".npy") or info.is_dir():
+            raise _bad(where, f"its member {name!r:.80} is not a .npy array")
+        if name[:-4] in members:
+            raise _bad(where, f"it holds the member {name!r:.80} twice")
+        members[name[:-4]] = info
+        declared += info.file_size
+    if declared > file_size:
+        raise _bad(where, f"its members declare {declared:,} bytes, more than the file's "
+                          f"{file_size:,} (checkpoints are not compressed: a zip bomb?); "
+                          "nothing was decompressed")  # fmt: skip
+    if MANIFEST not in members:
+        raise _bad(where, "it has no manifest (a .npz written by something else?)")
+    return members
+
+
+def _npy_header(fp: Any, info: zipfile.ZipInfo, key: str, where: str) -> tuple[np.dtype, tuple]:
+    """Read and check the ``.npy`` header of a member: the size it implies must be the size
+    its directory entry declares (so reading the data allocates no more than the file)."""
+    version = np.lib.format.read_magic(fp)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
+    elif version in ((2, 0), (3, 0)):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
+    else:
+        raise _bad(where, f"array {key!r} has .npy format version {version}")
+    if dtype.hasobject:
+        raise _bad(where, f"array {key!r} holds Python objects (refused: loading could run code)")
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if fp.tell() + nbytes != info.file_size:
+        raise _bad(where, f"array {key!r} declares {dtype.str}{list(shape)} ({nbytes:,} bytes) "
+                          f"but its member holds {info.file_size - fp.tell():,} bytes of data")  # fmt: skip
+    return dtype, tuple(shape)
+
+
+def _read_manifest(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> dict:
+    with zf.open(info) as fp:
+        dtype, shape = _npy_header(fp, info, MANIFEST, where)
+        if dtype != np.uint8 or len(shape) != 1:
+            raise _bad(where, f"its manifest is not valid JSON (an array of {dtype}, not bytes)")
+        raw = fp.read(shape[0])
     try:
-        if raw.dtype != np.uint8 or raw.ndim != 1:
-            raise ValueError("manifest entry has the wrong type")
-        manifest = json.loads(raw.tobytes().decode("utf-8"))
+        manifest = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError) as e:  # (deeply nested JSON)
         raise _bad(where, f"its manifest is not valid JSON ({e})") from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _bad(where, "its manifest does not describe a tinygrad_lite checkpoint")
     if manifest.get("version") != VERSION:
         raise _bad(
-            where, f"format version {manifest.get('version')!r} (this reader knows {VERSION})"
+            where, f"format version {manifest.get('version')!r:.40} (this reader knows {VERSION})"
         )
-    return manifest, arrays
+    return manifest
+
+
+def _array_entries(manifest: dict, where: str) -> dict[str, tuple[str, list]]:
+    """Every array the manifest names: key -> (dtype string, shape), types checked; walked
+    without recursion."""
+    found: dict[str, tuple[str, list]] = {}
+    stack = [manifest.get("root")]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict) or not isinstance(node.get("t"), str):
+            raise _bad(where, f"malformed manifest entry {node!r:.80}")
+        kind = node["t"]
+        if kind in ("tensor", "ndarray", "npscalar"):
+            key, dtype, shape = node.get("key"), node.get("dtype"), node.get("shape")
+            if not isinstance(key, str):
+                raise _bad(where, f"manifest entry {node!r:.80} has a key that is not a string")
+            if not isinstance(dtype, str):
+                raise _bad(where, f"array {key!r}: its dtype in the manifest is not a string")
+            if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
+                raise _bad(where, f"array {key!r}: its shape in the manifest is not a list of "
+                                  "sizes")  # fmt: skip
+            if key in found:
+                raise _bad(where, f"array {key!r} is named twice in the manifest")
+            found[key] = (dtype, shape)
+        elif kind in ("list", "tuple"):
+            stack.extend(_items(node, where))
+        elif kind in ("dict", "odict"):
+            for pair in _items(node, where):
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise _bad(where, "malformed dict entry in the manifest")
+                stack.extend(pair)
+    return found
+
+
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str, dtype: str, shape: list, where: str
+) -> np.ndarray:
+    """One array, after its header matched the manifest (dtype, shape, size)."""
+    with zf.open(info) as fp:
+        got_dtype, got_shape = _npy_header(fp, info, key, where)
+        if got_dtype.str != dtype or list(got_shape) != shape:
+            raise _bad(where, f"array {key!r} is {got_dtype.str}{list(got_shape)} but the "
+                              f"manifest says {dtype:.20}{shape!s:.60}")  # fmt: skip
+        fp.seek(0)
+        return np.lib.format.read_array(fp, allow_pickle=False)
 
 
 _SCALARS = {"bool": bool, "int": int, "float": (int, float), "str": str}
@@ -262,7 +443,7 @@ _SCALARS = {"bool": bool, "int": int, "float": (int, float), "str": str}
 def _decode(node: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     from .tensor import Tensor
 
-    if not isinstance(node, dict) or "t" not in node:
+    if not isinstance(node, dict) or not isinstance(node.get("t"), str):
         raise _bad(where, f"malformed manifest entry {node!r:.80}")
     kind = node["t"]
     if kind == "none":
@@ -283,7 +464,12 @@ def _decode(node: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
                 f"manifest says {node.get('dtype')}{node.get('shape')}",
             )
         if kind == "tensor":
+            if array.dtype.str not in TENSOR_DTYPES:
+                raise _bad(where, f"array {node['key']!r} has dtype {array.dtype} "
+                                  f"({array.dtype.str}), which a tensor cannot hold")  # fmt: skip
             return Tensor._make(array, None, False)
+        if array.dtype.kind not in "biufc":
+            raise _bad(where, f"array {node['key']!r} has dtype {array.dtype}, not a number")
         return array[()] if kind == "npscalar" else array
     if kind in ("list", "tuple"):
         items = [_decode(v, arrays, where) for v in _items(node, where)]
@@ -308,14 +494,22 @@ def _items(node: dict, where: str) -> list:
     return items
 
 
-def load(f: str | os.PathLike | Any, map_location: Any = None, *, weights_only: bool = True) -> Any:
+def load(
+    f: str | os.PathLike | Any,
+    map_location: Any = None,
+    *,
+    weights_only: bool = True,
+    format: str | None = None,  # noqa: A002
+) -> Any:
     """Read an object written by ``save`` from a path or a readable binary file.
 
     Tensors come back as plain tensors (``requires_grad=False``) with their saved dtypes.
-    Raises ``FileNotFoundError`` for a missing path and ``CheckpointError`` for a file that
-    is truncated, corrupted, pickled or not a tinygrad_lite checkpoint. ``map_location`` and
-    ``weights_only`` are accepted for PyTorch compatibility (everything loads to the CPU and
-    nothing but data is ever loaded).
+    ``format`` is ``"npz"`` or ``"safetensors"``; by default a path ending in
+    ``.safetensors`` is a safetensors file (a dict of tensors comes back). Raises
+    ``FileNotFoundError`` for a missing path and ``CheckpointError`` for a file that is
+    truncated, corrupted, pickled, oversized for what it declares or not a checkpoint.
+    ``map_location`` and ``weights_only`` are accepted for PyTorch compatibility (everything
+    loads to the CPU and nothing but data is ever loaded).
     """
     from .device import check_device
 
@@ -325,6 +519,10 @@ def load(f: str | os.PathLike | Any, map_location: Any = None, *, weights_only: 
         and not isinstance(map_location, dict)
     ):
         check_device(map_location, "load")
+    if _format_of(f, format, "load") == "safetensors":
+        from .serialization_safetensors import load_file
+
+        return load_file(f)
     where = repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else "the given file"
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:  # every array is read before the file closes

@@ -20,7 +20,6 @@ from . import dtypes as _dt
 from ._format import tensor_repr
 from ._keywords import numpy_keywords
 from .autograd import function as _function
-from .autograd.engine import run_backward
 from .device import check_device
 from .device import device as _device
 from .legacy import Size, dtype_of_type, type_name
@@ -61,6 +60,17 @@ from .primitives import (
 
 __all__ = ["Tensor"]
 
+
+def _applies(prim: Any) -> Callable:
+    """Mark a method that only calls ``prim.apply`` (autograd.fast rebinds it to that apply)."""
+
+    def mark(method: Callable) -> Callable:
+        method.primitive = prim  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
 _new = object.__new__
 _CPU = _device("cpu")
 
@@ -72,7 +82,15 @@ class Tensor:
     prefer ``tinygrad_lite.tensor(data, dtype=..., requires_grad=...)``.
     """
 
-    __slots__ = ("_array", "_rg", "_grad", "grad_fn", "_counter", "_hooks", "__weakref__")
+    __slots__ = (
+        "_array",
+        "_requires_grad",
+        "_grad",  # read and set through the property ``grad`` (which checks what is set)
+        "grad_fn",
+        "_version_counter",
+        "_hooks",
+        "__weakref__",
+    )
     __array_priority__ = 1000
 
     def __init__(self, *data: Any, requires_grad: bool = False) -> None:
@@ -91,10 +109,10 @@ class Tensor:
     def _init_leaf(self, array: np.ndarray, version: Any, requires_grad: bool) -> None:
         """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
         self._array = array
-        self._rg = False
+        self._requires_grad = False
         self._grad = None
         self.grad_fn = None
-        self._counter = version  # version counter (None until needed: see version_counter)
+        self._version_counter = version  # (None until needed: see function.version_counter)
         self._hooks = None
         if requires_grad:
             self.requires_grad_(True)
@@ -104,10 +122,10 @@ class Tensor:
         """Wrap ``array`` without copying (internal fast constructor)."""
         t = _new(Tensor)
         t._array = array
-        t._rg = requires_grad
+        t._requires_grad = requires_grad
         t._grad = None
         t.grad_fn = grad_fn
-        t._counter = version
+        t._version_counter = version
         t._hooks = None
         return t
 
@@ -115,13 +133,13 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many times this tensor (or a view sharing its memory) was changed in place."""
-        counter = self._counter
-        return 0 if counter is None else counter[0]
+        counter = self._version_counter
+        return 0 if counter is None else counter.writes
 
     @property
     def requires_grad(self) -> bool:
         """Whether operations on this tensor are recorded for backward."""
-        return self._rg
+        return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -250,7 +268,7 @@ class Tensor:
         fn = _UFUNCS.get(ufunc)
         if method != "__call__" or kwargs or fn is None:
             return NotImplemented
-        return fn(*inputs)
+        return fn.apply(*inputs) if isinstance(fn, type) else fn(*inputs)
 
     def __float__(self) -> float:
         return builtins.float(self.item())
@@ -288,7 +306,7 @@ class Tensor:
         extras = []
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name()}>")
-        elif self._rg:
+        elif self._requires_grad:
             extras.append("requires_grad=True")
         return tensor_repr(self._array, repr(self.dtype), _dt.get_default_dtype().numpy, extras)
 
@@ -399,7 +417,7 @@ class Tensor:
     def detach_(self) -> Tensor:
         _function.version_counter(self)  # (the node that made it keeps seeing its writes)
         self.grad_fn = None
-        self._rg = False
+        self._requires_grad = False
         return self
 
     # ------------------------------------------------------------------ autograd
@@ -415,13 +433,13 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables; use .detach() to get "
                 "a tensor that does not require grad"
             )
-        self._rg = builtins.bool(requires_grad)
+        self._requires_grad = builtins.bool(requires_grad)
         return self
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor too after backward (no-op on leaves)."""
         if self.grad_fn is None:
-            if not self._rg:
+            if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         import weakref
@@ -444,7 +462,7 @@ class Tensor:
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor
         replaces the gradient. Returns a function that removes the hook."""
-        if not self._rg:
+        if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         hooks = self.grad_fn.hooks if self.grad_fn is not None else self._hooks
         if hooks is None:
@@ -470,12 +488,6 @@ class Tensor:
         inputs: Sequence[Tensor] | None = None,
     ) -> None:
         """Add d(self)/d(leaf) into every leaf's ``.grad`` (see ``autograd.backward``)."""
-        if gradient is None and inputs is None and not create_graph and self.grad_fn is not None:
-            a = self._array
-            seed = None if a.ndim else _dt.SCALAR_ONES.get(a.dtype)
-            if seed is not None:  # loss.backward(), the usual call: the seed is 1 of a's dtype
-                run_backward((self,), (seed,), bool(retain_graph))
-                return
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(
                 f"backward: gradient must be a Tensor or None, got {type(gradient).__name__}; "
@@ -485,16 +497,30 @@ class Tensor:
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ operators
-    # An operator or method that only applies a primitive *is* that primitive's ``apply``
-    # (``__add__ = Add.apply``): one Python call per op (see autograd.function._apply2_for).
-    __add__ = __radd__ = Add.apply  # (2 + x is x + 2, as in PyTorch: x is the first input)
+    # ``@_applies(Prim)`` marks a method that only calls ``Prim.apply``: the fast engine
+    # (autograd.fast) makes it that primitive's apply itself, one Python call per op.
+    @_applies(Add)
+    def __add__(self, other: Any) -> Tensor:
+        return Add.apply(self, other)
 
-    __sub__ = Sub.apply
+    @_applies(Add)
+    def __radd__(self, other: Any) -> Tensor:
+        return Add.apply(self, other)  # 2 + x is x + 2, as in PyTorch
+
+    @_applies(Sub)
+    def __sub__(self, other: Any) -> Tensor:
+        return Sub.apply(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
         return Sub.apply(other, self)
 
-    __mul__ = __rmul__ = Mul.apply  # (2 * x is x * 2, as in PyTorch)
+    @_applies(Mul)
+    def __mul__(self, other: Any) -> Tensor:
+        return Mul.apply(self, other)
+
+    @_applies(Mul)
+    def __rmul__(self, other: Any) -> Tensor:
+        return Mul.apply(self, other)  # 2 * x is x * 2, as in PyTorch
 
     def __truediv__(self, other: Any) -> Tensor:
         return ops.div(self, other)
@@ -502,7 +528,9 @@ class Tensor:
     def __rtruediv__(self, other: Any) -> Tensor:
         return ops.div(other, self)
 
-    __pow__ = Pow.apply
+    @_applies(Pow)
+    def __pow__(self, exponent: Any) -> Tensor:
+        return Pow.apply(self, exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
         return Pow.apply(base, self)
@@ -513,12 +541,16 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
 
-    __neg__ = Neg.apply
+    @_applies(Neg)
+    def __neg__(self) -> Tensor:
+        return Neg.apply(self)
 
     def __pos__(self) -> Tensor:
         return self
 
-    __abs__ = Abs.apply
+    @_applies(Abs)
+    def __abs__(self) -> Tensor:
+        return Abs.apply(self)
 
     def __floordiv__(self, other: Any) -> Tensor:
         return ops.floor_divide(self, other)
@@ -612,43 +644,82 @@ class Tensor:
         """Sum of the main diagonal of a 2-D tensor."""
         return ops.trace(self)
 
-    neg = Neg.apply
+    # issue 21: triangular parts
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return ops.tril(self, diagonal)
 
-    abs = Abs.apply
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return ops.triu(self, diagonal)
 
-    exp = Exp.apply
+    @_applies(Neg)
+    def neg(self) -> Tensor:
+        return Neg.apply(self)
 
-    log = Log.apply
+    @_applies(Abs)
+    def abs(self) -> Tensor:
+        return Abs.apply(self)
 
-    log1p = Log1p.apply
+    @_applies(Exp)
+    def exp(self) -> Tensor:
+        return Exp.apply(self)
 
-    expm1 = Expm1.apply
+    @_applies(Log)
+    def log(self) -> Tensor:
+        return Log.apply(self)
 
-    sqrt = Sqrt.apply
+    @_applies(Log1p)
+    def log1p(self) -> Tensor:
+        return Log1p.apply(self)
 
-    rsqrt = Rsqrt.apply
+    @_applies(Expm1)
+    def expm1(self) -> Tensor:
+        return Expm1.apply(self)
 
-    sin = Sin.apply
+    @_applies(Sqrt)
+    def sqrt(self) -> Tensor:
+        return Sqrt.apply(self)
 
-    cos = Cos.apply
+    @_applies(Rsqrt)
+    def rsqrt(self) -> Tensor:
+        return Rsqrt.apply(self)
 
-    tan = Tan.apply
+    @_applies(Sin)
+    def sin(self) -> Tensor:
+        return Sin.apply(self)
 
-    tanh = Tanh.apply
+    @_applies(Cos)
+    def cos(self) -> Tensor:
+        return Cos.apply(self)
 
-    sigmoid = Sigmoid.apply
+    @_applies(Tan)
+    def tan(self) -> Tensor:
+        return Tan.apply(self)
 
-    relu = Relu.apply
+    @_applies(Tanh)
+    def tanh(self) -> Tensor:
+        return Tanh.apply(self)
+
+    @_applies(Sigmoid)
+    def sigmoid(self) -> Tensor:
+        return Sigmoid.apply(self)
+
+    @_applies(Relu)
+    def relu(self) -> Tensor:
+        return Relu.apply(self)
 
     def erf(self) -> Tensor:
         return ops.erf(self)
 
-    sign = Sign.apply
+    @_applies(Sign)
+    def sign(self) -> Tensor:
+        return Sign.apply(self)
 
     def square(self) -> Tensor:
         return Mul.apply(self, self)
 
-    reciprocal = Reciprocal.apply
+    @_applies(Reciprocal)
+    def reciprocal(self) -> Tensor:
+        return Reciprocal.apply(self)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         return ops.clamp(self, min, max)
@@ -889,7 +960,7 @@ class Tensor:
     clip_ = clamp_
 
     def zero_(self) -> Tensor:
-        if not self._rg:  # nothing to record (e.g. a .grad): write zeros, also over inf/nan
+        if not self._requires_grad:  # nothing to record (a .grad): write zeros, also over inf/nan
             try:
                 self._array[...] = 0  # (any dtype takes a zero; 10x cheaper than np.copyto)
             except ValueError as e:
@@ -919,6 +990,39 @@ class Tensor:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         return ops.fill_random_(self, "normal", mean, std, generator)
+
+    # ---- sampling (issue 24: PyTorch's random numbers; see sampling.py) ----------------
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.fill_bernoulli_(self, p, generator)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.bernoulli(self, p, generator=generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.fill_exponential_(self, lambd, generator)
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None) -> Tensor:
+        from . import sampling
+
+        return sampling.fill_random_(self, from_, to, generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:  # fmt: skip
+        from . import sampling
+
+        return sampling.multinomial(self, num_samples, replacement, generator=generator)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        from . import sampling
+
+        return sampling.topk(self, k, dim, largest, sorted)
 
     def __iadd__(self, other: Any) -> Tensor:
         return ops.inplace(self, Add, other, "add_")
@@ -1130,32 +1234,28 @@ class Tensor:
         return ops_math.inplace_view(self, lambda t: ops.reshape(t, *sizes), "resize_")
 
 
-def _binary_ufunc(prim: Any) -> Callable[[Any, Any], Tensor]:
-    return lambda a, b: prim.apply(a, b)
-
-
 _UFUNCS: dict = {
-    np.add: _binary_ufunc(Add),
-    np.subtract: _binary_ufunc(Sub),
-    np.multiply: _binary_ufunc(Mul),
-    np.true_divide: _binary_ufunc(Div),
-    np.power: _binary_ufunc(Pow),
-    np.maximum: _binary_ufunc(Maximum),
-    np.minimum: _binary_ufunc(Minimum),
+    np.add: Add,
+    np.subtract: Sub,
+    np.multiply: Mul,
+    np.true_divide: Div,
+    np.power: Pow,
+    np.maximum: Maximum,
+    np.minimum: Minimum,
     np.matmul: lambda a, b: ops.matmul(a, b),
-    np.negative: Neg.apply,
-    np.exp: Exp.apply,
-    np.log: Log.apply,
-    np.log1p: Log1p.apply,
-    np.expm1: Expm1.apply,
-    np.sqrt: Sqrt.apply,
-    np.sin: Sin.apply,
-    np.cos: Cos.apply,
-    np.tan: Tan.apply,
-    np.tanh: Tanh.apply,
-    np.abs: Abs.apply,
-    np.sign: Sign.apply,
-    np.reciprocal: Reciprocal.apply,
+    np.negative: Neg,
+    np.exp: Exp,
+    np.log: Log,
+    np.log1p: Log1p,
+    np.expm1: Expm1,
+    np.sqrt: Sqrt,
+    np.sin: Sin,
+    np.cos: Cos,
+    np.tan: Tan,
+    np.tanh: Tanh,
+    np.abs: Abs,
+    np.sign: Sign,
+    np.reciprocal: Reciprocal,
     np.square: lambda a: Mul.apply(a, a),
     np.sinh: ops_math.sinh,  # (issue 24: the ops of ops_math, for formulas run on Tensors)
     np.cosh: ops_math.cosh,
@@ -1174,7 +1274,7 @@ _UFUNCS: dict = {
 }
 
 # let the engine and Function build Tensors (see autograd.function)
-_function.Tensor, _function._make = Tensor, Tensor._make
+_function.Tensor = Tensor
 
 # issue 19: methods taking another tensor refuse a non-tensor there (see _argcheck)
 _argcheck.guard_methods(Tensor)

@@ -1,4 +1,4 @@
-"""Regenerate the pictures in docs/images from the code (needs Graphviz `dot` and Pillow).
+"""Regenerate the pictures in docs/images from the code (needs the viz and plot extras).
 
 Run from the repository root:  python docs/images/make_images.py
 """

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import tinygrad_lite as tl
-from tinygrad_lite.autograd import grad_mode as gm
-from tinygrad_lite.autograd import gradcheck, gradgradcheck
+from tinygrad_lite.autograd import fast, gradcheck, gradgradcheck
+from tinygrad_lite.autograd.fast import grad_mode as fast_gm
 
 
 # --- decorators ------------------------------------------------------------------------
@@ -212,34 +212,105 @@ def test_hook_on_a_non_leaf_returning_a_list_is_refused():
 
 
 # --- threads -------------------------------------------------------------------------------
-def test_a_thread_ending_with_grad_mode_off_leaves_no_global_state():
-    before = len(gm.GRAD_OFF)
+# The fast engine counts the threads that have grad mode off (or anomaly mode on) in global
+# lists; the reference engine keeps only thread-local switches. Either way nothing global
+# may outlive a thread.
+def _entries_per_thread() -> int:
+    return 1 if fast.active_engine() == "fast" else 0
 
-    def leave_it_off():
-        tl.set_grad_enabled(False)
-        assert len(gm.GRAD_OFF) == before + 1
 
-    threads = [threading.Thread(target=leave_it_off) for _ in range(4)]
+def _run_in_threads(body, n=4):
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(body())) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     gc.collect()
-    assert len(gm.GRAD_OFF) == before
+    return seen
+
+
+def test_a_thread_ending_with_grad_mode_off_leaves_no_global_state():
+    before = len(fast_gm.GRAD_OFF_THREADS)
+
+    def leave_it_off():
+        tl.set_grad_enabled(False)
+        return len(fast_gm.GRAD_OFF_THREADS) >= before + _entries_per_thread()
+
+    assert _run_in_threads(leave_it_off) == [True] * 4
+    assert len(fast_gm.GRAD_OFF_THREADS) == before
     x = tl.ones(2, requires_grad=True)
     assert (x * 2).requires_grad and tl.is_grad_enabled()
 
 
+def test_a_thread_ending_inside_no_grad_leaves_no_global_state():
+    before = len(fast_gm.GRAD_OFF_THREADS)
+
+    def leave_inside():
+        tl.no_grad().__enter__()  # never exited
+        return not tl.is_grad_enabled()
+
+    assert _run_in_threads(leave_inside) == [True] * 4
+    assert len(fast_gm.GRAD_OFF_THREADS) == before
+    assert (tl.ones(2, requires_grad=True) * 2).grad_fn is not None
+
+
+def test_a_thread_ending_with_anomaly_mode_on_leaves_no_global_state():
+    before = len(fast_gm.WATCHING_THREADS)
+
+    def leave_it_on():
+        tl.autograd.set_detect_anomaly(True)
+        return len(fast_gm.WATCHING_THREADS) >= before + _entries_per_thread()
+
+    assert _run_in_threads(leave_it_on) == [True] * 4
+    assert len(fast_gm.WATCHING_THREADS) == before
+    assert not tl.autograd.is_anomaly_enabled()
+
+
 def test_grad_off_entry_goes_when_the_mode_is_switched_back_on():
-    before = len(gm.GRAD_OFF)
+    before = len(fast_gm.GRAD_OFF_THREADS)
+    k = _entries_per_thread()
     with tl.no_grad():
-        assert len(gm.GRAD_OFF) == before + 1
+        assert len(fast_gm.GRAD_OFF_THREADS) == before + k
         with tl.no_grad():
-            assert len(gm.GRAD_OFF) == before + 1
-    assert len(gm.GRAD_OFF) == before
+            assert len(fast_gm.GRAD_OFF_THREADS) == before + k
+    assert len(fast_gm.GRAD_OFF_THREADS) == before
 
 
 def test_second_order_through_a_two_output_function():
     x = tl.tensor([0.5, 1.5], dtype=tl.float64, requires_grad=True)
     y = tl.tensor([1.0, 2.0], dtype=tl.float64, requires_grad=True)
     assert gradgradcheck(lambda x, y: SinCos.apply(x, y)[0] ** 2, (x, y))
+
+
+# --- the argument checks and the fast engine ----------------------------------------------
+def _checked_methods() -> set:
+    return {n for n, f in vars(tl.Tensor).items() if getattr(f, "_checked", False)}
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_method_argument_checks_hold_on_either_engine(engine):
+    """``fast.install()`` rebinds Tensor methods after ``guard_methods`` ran: none of the
+    checked ones may lose its check."""
+    with fast.use_engine("reference"):
+        reference = _checked_methods()
+    with fast.use_engine(engine):
+        assert {"add", "mul", "matmul", "where", "gather"} <= reference == _checked_methods()
+        x = tl.ones(2, requires_grad=True)
+        with pytest.raises(TypeError, match=r"mul\(\): argument 'other' \(position 1\)"):
+            x.mul("a")
+        with pytest.raises(TypeError, match=r"exp\(\): argument 'input' \(position 1\)"):
+            tl.exp([1.0])
+        assert (x * 2).requires_grad  # the operators still record
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_two_output_function_on_either_engine(engine):
+    with fast.use_engine(engine):
+        x = tl.tensor([0.5, 1.5], dtype=tl.float64, requires_grad=True)
+        y = tl.tensor([1.0, 2.0], dtype=tl.float64, requires_grad=True)
+        s, c = SinCos.apply(x, y)
+        (s.sum() + 2 * c.sum()).backward()
+    xs, ys = np.array([0.5, 1.5]), np.array([1.0, 2.0])
+    np.testing.assert_allclose(x.grad.numpy(), np.cos(xs) * ys - 2 * np.sin(xs))
+    np.testing.assert_allclose(y.grad.numpy(), np.sin(xs))

@@ -124,4 +124,4 @@ def test_dropout_in_training_mode_is_checked_with_fixed_masks(batch):
     model.train()
     before = torch.random.default_generator.get_state()
     assert check_module(model, nn.MSELoss(), *batch, verbose=False).ok
-    assert torch.random.default_generator.get_state() == before
+    assert torch.equal(torch.random.default_generator.get_state(), before)

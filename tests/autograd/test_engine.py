@@ -12,6 +12,7 @@ import pytest
 
 import tinygrad_lite as tl
 from tinygrad_lite.autograd import engine
+from tinygrad_lite.autograd.fast.backward import GradOwnership
 
 # --------------------------------------------------------------------------------------
 # the tape
@@ -106,7 +107,7 @@ def test_grad_is_not_shared_between_leaves():
     assert b.grad.numpy()[0] == 1.0
 
 
-BIG = 2 * engine._Owner.SMALL  # large enough that a leaf may keep the gradient uncopied
+BIG = 2 * GradOwnership.MIN_SIZE  # large enough that the fast engine may keep it uncopied
 
 
 def test_large_gradients_are_never_shared_with_anyone_else():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import tinygrad_lite as tl
+from tinygrad_lite.autograd.fast import use_engine
 
 
 def _leaf():
@@ -123,14 +124,19 @@ def test_new_thread_starts_with_grad_enabled():
 
 
 def test_save_inputs_and_anomaly_are_per_thread_and_counted_once_per_thread():
-    from tinygrad_lite.autograd.grad_mode import WATCHED
+    with use_engine("fast"):  # (the fast engine counts the threads that watch every op)
+        _save_inputs_and_anomaly_are_per_thread()
+
+
+def _save_inputs_and_anomaly_are_per_thread():
+    from tinygrad_lite.autograd.fast.grad_mode import WATCHING_THREADS
 
     seen = {}
     inside, checked = threading.Event(), threading.Event()
 
     def worker():
         with tl.autograd.graph.save_inputs(), tl.autograd.detect_anomaly():
-            seen["worker_count"] = WATCHED[0]
+            seen["worker_count"] = len(WATCHING_THREADS)
             seen["worker_keeps"] = "inputs" in (_leaf() * 2).grad_fn.__dict__
             inside.set()
             checked.wait(5)
@@ -142,18 +148,23 @@ def test_save_inputs_and_anomaly_are_per_thread_and_counted_once_per_thread():
     checked.set()
     t.join()
     assert seen == {"worker_count": 1, "worker_keeps": True, "main_keeps": False}
-    assert WATCHED[0] == 0  # both switches off again: ops skip the thread-local read
+    assert not WATCHING_THREADS  # both switches off again: ops skip the thread-local read
 
 
-def test_grad_off_holds_one_entry_per_thread_with_grad_mode_off():
-    from tinygrad_lite.autograd.grad_mode import GRAD_OFF
+def test_grad_off_threads_counts_each_thread_with_grad_mode_off_once():
+    with use_engine("fast"):
+        _grad_off_threads_counts_each_thread_once()
+
+
+def _grad_off_threads_counts_each_thread_once():
+    from tinygrad_lite.autograd.fast.grad_mode import GRAD_OFF_THREADS
 
     seen = {}
     inside, checked = threading.Event(), threading.Event()
 
     def worker():
         with tl.no_grad(), tl.no_grad():  # nested: still one entry for this thread
-            seen["worker"] = len(GRAD_OFF)
+            seen["worker"] = len(GRAD_OFF_THREADS)
             seen["worker_records"] = (_leaf() * 2).grad_fn is not None
             inside.set()
             checked.wait(5)
@@ -165,7 +176,7 @@ def test_grad_off_holds_one_entry_per_thread_with_grad_mode_off():
     checked.set()
     t.join()
     assert seen == {"worker": 1, "worker_records": False, "main_records": True}
-    assert GRAD_OFF == []  # back on everywhere: ops skip the thread-local read
+    assert not GRAD_OFF_THREADS  # back on everywhere: ops skip the thread-local read
 
 
 def test_backward_code_on_tensors_runs_with_grad_mode_create_graph_then_restores_it():
@@ -188,10 +199,11 @@ def test_backward_code_on_tensors_runs_with_grad_mode_create_graph_then_restores
 
 
 def test_grad_off_counts_a_thread_once_whatever_false_value_is_set():
-    from tinygrad_lite.autograd.grad_mode import GRAD_OFF, STATE
+    from tinygrad_lite.autograd.fast.grad_mode import GRAD_OFF_THREADS
+    from tinygrad_lite.autograd.grad_mode import STATE
 
-    with tl.no_grad():
+    with use_engine("fast"), tl.no_grad():
         STATE.grad_enabled = 0
         STATE.grad_enabled = None
-        assert len(GRAD_OFF) == 1 and STATE.grad_enabled is False
-    assert GRAD_OFF == [] and tl.is_grad_enabled() is True
+        assert len(GRAD_OFF_THREADS) == 1 and STATE.grad_enabled is False
+    assert not GRAD_OFF_THREADS and tl.is_grad_enabled() is True

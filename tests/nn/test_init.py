@@ -102,3 +102,47 @@ def test_fan_errors():
         init.kaiming_uniform_(tl.empty(2, 2), mode="fan_avg")
     with pytest.warns(UserWarning, match="zero-element"):
         init.kaiming_uniform_(tl.empty(0, 3))
+
+
+# --- issue 20: orthogonal_ and dirac_ -------------------------------------------------
+def test_orthogonal_rows_and_columns_are_orthonormal():
+
+    for shape in [(3, 5), (5, 3), (4, 2, 3)]:
+        w = tl.empty(*shape)
+        nn.init.orthogonal_(w, gain=2.0)
+        m = w.numpy().reshape(shape[0], -1).astype(np.float64)
+        small = min(m.shape)
+        gram = m @ m.T if m.shape[0] == small else m.T @ m
+        np.testing.assert_allclose(gram, 4.0 * np.eye(small), atol=1e-5)
+    with pytest.raises(ValueError, match="2 or more dimensions"):
+        nn.init.orthogonal_(tl.empty(3))
+
+
+def test_dirac_conv_copies_its_input():
+
+    w = tl.empty(6, 3, 3, 3)
+    nn.init.dirac_(w, groups=2)
+    x = tl.randn(1, 3, 5, 5)
+    y = nn.functional.conv2d(x, w, padding=1).numpy()
+    np.testing.assert_allclose(y[:, :3], x.numpy(), atol=1e-6)
+    np.testing.assert_allclose(y[:, 3:], x.numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="3, 4, or 5 dimensions"):
+        nn.init.dirac_(tl.empty(3, 3))
+
+
+def test_trunc_normal_both_branches_stay_in_range_and_are_seeded():
+    """Wide [a, b] (normal draws, redrawing the outside ones) and narrow [a, b] (uniform
+    candidates accepted by density): values inside [a, b], same seed -> same values."""
+    for a, b in [(-2.0, 2.0), (1.5, 2.5)]:
+        tl.manual_seed(0)
+        w = tl.nn.init.trunc_normal_(tl.empty(2000), 0.0, 1.0, a, b)
+        assert w.min().item() >= a and w.max().item() <= b
+        tl.manual_seed(0)
+        assert tl.equal(w, tl.nn.init.trunc_normal_(tl.empty(2000), 0.0, 1.0, a, b))
+    tl.manual_seed(1)
+    narrow = tl.nn.init.trunc_normal_(tl.empty(20000, dtype=tl.float64), 0.0, 1.0, 1.5, 2.5)
+    # the truncated normal's mean on [1.5, 2.5]: (φ(1.5) - φ(2.5)) / (Φ(2.5) - Φ(1.5))
+    phi = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    Phi = lambda x: (1 + math.erf(x / math.sqrt(2))) / 2  # noqa: E731
+    expected = (phi(1.5) - phi(2.5)) / (Phi(2.5) - Phi(1.5))
+    assert abs(narrow.mean().item() - expected) < 0.01

@@ -51,6 +51,7 @@ def _candidates() -> list:
     m = x > 0
     v = tl.tensor([1.0, 2.0, 3.0])
     w = tl.ones(4, 3)
+    x4, w4 = tl.ones(1, 1, 4, 4), tl.ones(1, 1, 2, 2)
     return [
         (x,), (x, x), (x, 0), (x, 1), ([x, x],), ([x, x], 0), (x, m, 0.0), (x, 0, idx),
         (x, 0, i1), (m, x, x), (x, x, 0.5), (x, x, x), (x, 0, 0, 1), (x, w), (x, w, v[:1]),
@@ -61,6 +62,14 @@ def _candidates() -> list:
         (tl.tensor([1, 2]), tl.tensor([3, 1])),  # bitwise ops
         (tl.tensor([[2.0, 1.0], [1.0, 3.0]]),),  # det, inverse
         ("ij->ji", x),  # einsum
+        (v, 1),  # multinomial
+        (x, v, v),  # batch_norm (running mean and var)
+        (i1, w), (i1, w, tl.tensor([0])),  # embedding, embedding_bag
+        (x4,), (x4, 2), (x4, (2, 2)), (x4, w4), (x4, w4.transpose(0, 1)),  # conv, pooling
+        (tl.ones(1, 1, 4), tl.ones(1, 1, 2)),  # conv_transpose1d
+        (tl.ones(1, 4, 2, 2), 2),  # pixel_shuffle
+        (tl.ones(1, 4, 4), (3, 3), 2),  # fold
+        (tl.ones(1, 1, 2, 2), tl.zeros(1, 1, 2, 2, dtype=tl.int64), 2),  # max_unpool2d
     ]  # fmt: skip
 
 

@@ -133,11 +133,11 @@ def test_failed_save_keeps_previous_file_and_leaves_no_temp(tmp_path, monkeypatc
     tl.save({"w": tl.ones(3)}, path)
     before = path.read_bytes()
 
-    def broken_savez(f, **entries):  # writes half, then the disk is "full"
+    def broken_write(f, arrays, manifest):  # writes half, then the disk is "full"
         f.write(b"PK\x03\x04 half a zip")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(np, "savez", broken_savez)
+    monkeypatch.setattr(tl.serialization, "_write_npz", broken_write)
     with pytest.raises(OSError, match="No space left"):
         tl.save({"w": tl.zeros(3)}, path)
     monkeypatch.undo()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from tinygrad_lite import viz
 from tinygrad_lite.autograd import tape
+from tinygrad_lite.viz.renderer import INSTALL_HINT, find_renderer
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
+needs_dot = pytest.mark.skipif(find_renderer("svg") is None, reason=f"no pictures: {INSTALL_HINT}")
 
 
 def _grad_lines(source: str, parse) -> list[str]:

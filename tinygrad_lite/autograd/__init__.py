@@ -1,7 +1,9 @@
 """tinygrad_lite.autograd: the tape, backward, custom Functions, gradcheck, anomaly mode.
 
 Read in this order: ``grad_mode`` (is recording on?), ``function`` (one op = one Node on the
-tape), ``engine`` (walk the tape backwards), then ``../primitives.py`` (the calculus).
+tape), ``engine`` (walk the tape backwards), then ``../primitives.py`` (the calculus). That is
+the reference engine; ``fast`` holds the speed-only paths, installed at import unless
+``TINYGRAD_LITE_REFERENCE=1`` (``fast.use_engine("reference")`` swaps them at run time).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
+from . import engine as _engine
+from . import fast, graph
 from . import function as _f
-from . import graph
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .check_module import CheckResult, check_module
 from .engine import run_backward, sum_to, tape
@@ -33,7 +35,7 @@ __all__ = [
     "gradcheck", "gradgradcheck", "GradcheckError", "no_grad", "enable_grad", "set_grad_enabled",
     "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "detect_anomaly",
     "set_detect_anomaly", "is_anomaly_enabled", "graph", "run_backward",
-    "check_module", "CheckResult", "Variable",
+    "check_module", "CheckResult", "Variable", "fast",
 ]  # fmt: skip
 
 
@@ -55,7 +57,7 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
     for k, out in enumerate(outputs):
         if not isinstance(out, Tensor):
             raise TypeError(f"backward: expected Tensors as outputs, got {type(out).__name__}")
-        if not out._rg:
+        if not out._requires_grad:
             raise RuntimeError(
                 f"element {k} of tensors does not require grad and does not have a grad_fn: "
                 "nothing recorded it. Did you create the inputs with requires_grad=True, or "
@@ -69,11 +71,7 @@ def _initial_grads(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     f"{tuple(out.shape)}. Reduce it first (e.g. loss.sum() or loss.mean()) or pass "
                     "gradient= with the same shape as the output."
                 )
-            g = _dt.one(out._array.dtype)
-            if out._array.ndim:  # (1,), (1, 1), ...: a new array (np.ones is 3x slower)
-                g = g.reshape(out._array.shape).copy()
-            else:  # a NumPy scalar: arithmetic on it is cheaper than on a 0-d array
-                g = g[()]
+            g = np.ones(out._array.shape, out._array.dtype)  # d out / d out = 1
         else:
             arr = g._array if isinstance(g, Tensor) else np.asarray(g, dtype=out._array.dtype)
             if arr.shape != out.shape:
@@ -107,7 +105,7 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     only = _as_list(inputs) or None
-    run_backward(outputs, grads, retain_graph, create_graph, inputs=only, accumulate=True)
+    _engine.run_backward(outputs, grads, retain_graph, create_graph, inputs=only, accumulate=True)
 
 
 def grad(
@@ -127,14 +125,16 @@ def grad(
     outs = _as_list(outputs)
     ins = _as_list(inputs)
     for i, t in enumerate(ins):
-        if not isinstance(t, _f.Tensor) or not t._rg:
+        if not isinstance(t, _f.Tensor) or not t._requires_grad:
             raise RuntimeError(
                 f"One of the differentiated Tensors (input {i}) does not require grad"
             )
     grads = _initial_grads(outs, _as_list(grad_outputs), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    result = run_backward(outs, grads, retain_graph, create_graph, inputs=ins, accumulate=False)
+    result = _engine.run_backward(
+        outs, grads, retain_graph, create_graph, inputs=ins, accumulate=False
+    )
     if allow_unused is None:
         allow_unused = materialize_grads
     for i, g in enumerate(result):

@@ -1,8 +1,8 @@
 """Grad mode: whether new operations are recorded on the tape.
 
-The switch is per thread (like PyTorch): ``no_grad`` in one thread never turns off
-recording in another. Every context manager here also works as a decorator.
-Nothing in this module knows about tensors.
+The switches live in ``STATE``, one copy per thread (like PyTorch): ``no_grad`` in one
+thread never turns off recording in another. Every context manager here also works as a
+decorator. Nothing in this module knows about tensors.
 """
 
 from __future__ import annotations
@@ -17,100 +17,30 @@ from typing import Any, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
-    "no_grad",
-    "enable_grad",
-    "set_grad_enabled",
-    "inference_mode",
-    "is_grad_enabled",
+    "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
     "is_inference_mode_enabled",
-]
+]  # fmt: skip
 
 
-class _State(threading.local):
-    """Per-thread switches read on every op. Class attributes are each thread's defaults."""
+class GradModeState(threading.local):
+    """This thread's switches, read by recording and backward (class attributes: defaults)."""
 
-    _grad_enabled = True
-    _off: Any = None  # an _Off while grad mode is off (see switch_grad_mode)
-    inference = False
-    anomaly_check_nan = True
-    keep_intermediates = False
-    watching = False  # anomaly or save_inputs is on: each op has more to record (one check)
-    _anomaly = False
-    _save_inputs = False
-
-    @property
-    def grad_enabled(self) -> bool:
-        """Ops on tensors that require grad are recorded (``no_grad`` turns this off)."""
-        return self._grad_enabled
-
-    @grad_enabled.setter
-    def grad_enabled(self, on: bool) -> None:
-        switch_grad_mode(bool(on))
-
-    @property
-    def anomaly(self) -> bool:
-        """Anomaly detection (``autograd.detect_anomaly``) is on."""
-        return self._anomaly
-
-    @anomaly.setter
-    def anomaly(self, on: bool) -> None:
-        self._anomaly = on
-        self._watch(on or self._save_inputs)
-
-    @property
-    def save_inputs(self) -> bool:
-        """Nodes keep their inputs (``autograd.graph.save_inputs``)."""
-        return self._save_inputs
-
-    @save_inputs.setter
-    def save_inputs(self, on: bool) -> None:
-        self._save_inputs = on
-        self._watch(on or self._anomaly)
-
-    def _watch(self, on: bool) -> None:
-        with _lock:
-            if on != self.watching:
-                WATCHED[0] += 1 if on else -1
-                self.watching = on
+    grad_enabled = True  # ops on tensors that require grad are recorded
+    inference = False  # inside inference_mode()
+    anomaly = False  # autograd.detect_anomaly() is on
+    anomaly_check_nan = True  # ... and raises on NaN/Inf
+    keep_intermediates = False  # autograd.graph.keep_intermediates(): backward frees nothing
+    save_inputs = False  # autograd.graph.save_inputs(): nodes keep their arguments
 
 
-# One entry per thread that has grad mode off, and the number of threads that have
-# ``watching`` on. Ops read these plain lists first: reading a thread-local attribute costs
-# as much as a few dozen plain reads, and when no thread has flipped a switch, this one
-# has not either.
-GRAD_OFF: list = []
-WATCHED = [0]
-_lock = threading.Lock()  # (guards WATCHED)
-
-STATE = _State()
-
-
-class _Off:
-    """Each thread's marker of whether it has an entry in GRAD_OFF (made the first time the
-    thread turns grad mode off). When a thread ends with grad mode off, its thread-local
-    state is dropped with this marker, which removes the entry: no global state outlives
-    the thread."""
-
-    __slots__ = ("off",)
-
-    def __del__(self) -> None:
-        if self.off:
-            GRAD_OFF.pop()
+STATE = GradModeState()
 
 
 def switch_grad_mode(on: bool) -> bool:
-    """Set this thread's grad mode to the bool ``on``; return the mode it had (what the
-    context managers below do on entry and exit)."""
-    state = STATE
-    prev = state._grad_enabled
-    if on is not prev:
-        GRAD_OFF.pop() if on else GRAD_OFF.append(None)  # (atomic: no lock needed)
-        state._grad_enabled = on
-        marker = state._off
-        if marker is None:
-            marker = state._off = _Off()
-        marker.off = not on
-    return prev
+    """Set this thread's grad mode to the bool ``on``; return the mode it had."""
+    previous = STATE.grad_enabled
+    STATE.grad_enabled = on
+    return previous
 
 
 def is_grad_enabled() -> bool:
@@ -125,7 +55,7 @@ def is_inference_mode_enabled() -> bool:
 class _GradModeContext:
     """Base for the grad-mode switches: a context manager that is also a decorator."""
 
-    __slots__ = ("_prev",)  # (no __dict__: ``with no_grad():`` runs once per training step)
+    __slots__ = ("_prev",)
     _enabled: bool = True
 
     def __enter__(self) -> None:
@@ -140,7 +70,7 @@ class _GradModeContext:
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__._clone(self):
+            with self._clone():
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -205,22 +135,20 @@ class enable_grad(_Bare, _GradModeContext):
 
 
 class set_grad_enabled(_GradModeContext):
-    """``set_grad_enabled(mode)``: switch recording on or off.
+    """``set_grad_enabled(mode)``: switch recording on or off now (as in PyTorch); leaving a
+    ``with`` block restores the previous mode. As a decorator it sets the mode for each call."""
 
-    Takes effect immediately when called (as in PyTorch), and restores the previous mode on
-    leaving a ``with`` block. As a decorator it sets the mode for each call.
-    """
+    __slots__ = ("_enabled",)
 
     def __init__(self, mode: bool) -> None:
-        self._prev = STATE.grad_enabled
         self._enabled = bool(mode)
-        STATE.grad_enabled = self._enabled
+        self._prev = switch_grad_mode(self._enabled)
 
     def __enter__(self) -> None:
         pass
 
     def __call__(self, fn: F) -> F:
-        STATE.grad_enabled = self._prev  # used as a decorator: undo the switch made by __init__
+        switch_grad_mode(self._prev)  # used as a decorator: undo the switch made by __init__
         return super().__call__(fn)
 
     def _clone(self) -> _GradModeContext:
@@ -229,6 +157,8 @@ class set_grad_enabled(_GradModeContext):
 
 class _Switch(_GradModeContext):
     """A plain on/off switch entered with ``with`` (what decorators use)."""
+
+    __slots__ = ("_enabled",)
 
     def __init__(self, mode: bool) -> None:
         self._enabled = mode
@@ -240,6 +170,8 @@ class _Switch(_GradModeContext):
 class inference_mode(_GradModeContext):
     """Like ``no_grad`` (``inference_mode(False)`` is a no-op), as a context manager or decorator."""
 
+    __slots__ = ("_mode", "_prev_inference")
+
     def __new__(cls, mode: Any = True) -> Any:
         if callable(mode):  # ``@inference_mode`` without parentheses
             return cls()(mode)
@@ -249,15 +181,14 @@ class inference_mode(_GradModeContext):
         self._mode = bool(mode)
 
     def __enter__(self) -> None:
-        self._prev = STATE.grad_enabled
-        self._prev_inf = STATE.inference
+        self._prev_inference = STATE.inference
+        self._prev = switch_grad_mode(False) if self._mode else STATE.grad_enabled
         if self._mode:
-            STATE.grad_enabled = False
             STATE.inference = True
 
     def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._prev
-        STATE.inference = self._prev_inf
+        switch_grad_mode(self._prev)
+        STATE.inference = self._prev_inference
 
     def _clone(self) -> _GradModeContext:
         return inference_mode(self._mode)

@@ -6,7 +6,7 @@ from ..tensor import Tensor
 from . import functional as F
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d"]
 
 
 class Dropout(Module):
@@ -26,3 +26,23 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+# --- issue 20: channel dropout --------------------------------------------------------
+class Dropout2d(Dropout):
+    """In training, zero whole channels of (N, C, H, W) with probability ``p`` (scaling the
+    rest by 1/(1-p)); in eval mode, the identity."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        from .functional_norm import dropout2d
+
+        return dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout1d(Dropout):
+    """In training, zero whole channels of (N, C, L) with probability ``p``."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        from .functional_norm import dropout1d
+
+        return dropout1d(input, self.p, self.training, self.inplace)

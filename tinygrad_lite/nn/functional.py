@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import ops
 from .. import random as _random
+from .. import random_kernels as _rk
 from ..primitives import Cat, Linear, LogSoftmax, MatMul, Mul, NllLoss, Where
 from ..tensor import Tensor
 from ._stable import BinaryCrossEntropy, LogSigmoid
@@ -136,9 +137,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1.0:
         mask = np.zeros(input.shape, dtype=input._array.dtype)
-    else:
-        keep = _random.rng().random(input.shape, dtype=np.float32) >= p
-        mask = keep.astype(input._array.dtype) * input._array.dtype.type(1.0 / (1.0 - p))
+    else:  # PyTorch's mask (issue 24): bernoulli_(1 - p) in the input's dtype, / (1 - p)
+        dt = input._array.dtype
+        keep = _rk.bernoulli_scalar(_random.default_generator, input._array.size, 1.0 - p)
+        mask = keep.reshape(input.shape).astype(dt) / dt.type(1.0 - p)
     if inplace:
         return ops.inplace(input, Mul, mask, "dropout_")
     return input * mask
@@ -169,10 +171,12 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def pad(
     input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
 ) -> Tensor:
-    """Pad with a constant: ``pad = (left_last, right_last, left_2nd_last, ...)``, as PyTorch;
-    negative amounts crop. Only ``mode="constant"`` is supported."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    """Pad: ``pad = (left_last, right_last, left_2nd_last, ...)``, as PyTorch; ``mode``
+    'constant' (negative amounts crop), 'reflect', 'replicate' or 'circular'."""
+    if mode != "constant":  # issue 20: reflect / replicate / circular
+        from .functional_conv import pad_mode
+
+        return pad_mode(input, pad, mode)
     if len(pad) % 2 or len(pad) // 2 > input.ndim:
         raise ValueError(
             f"pad: padding length must be even and at most 2 * input.ndim ({2 * input.ndim}), "
@@ -628,7 +632,62 @@ def binary_cross_entropy_with_logits(
     return _reduce(loss, reduction)
 
 
-# issue 19: every public function refuses a non-tensor where a tensor is needed (_argcheck)
+# --- issue 20: convolution, pooling, resampling, normalization (in their own modules) -----
+from .functional_conv import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    interpolate,
+    max_pool1d,
+    max_pool2d,
+    max_unpool2d,
+    pixel_shuffle,
+    pixel_unshuffle,
+    unfold,
+    upsample,
+)  # fmt: skip
+from .functional_norm import (  # noqa: E402
+    batch_norm,
+    dropout1d,
+    dropout2d,
+    group_norm,
+    instance_norm,
+    layer_norm,
+)  # fmt: skip
+
+__all__ += [
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold", "max_pool1d",
+    "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool2d", "pixel_shuffle",
+    "pixel_unshuffle", "interpolate", "upsample", "batch_norm", "layer_norm", "group_norm",
+    "instance_norm", "dropout1d", "dropout2d",
+]  # fmt: skip
+
+
+# --- issue 21: sequence models (embedding, attention, mish) ----------------------------
+from .functional_sequence import (  # noqa: E402
+    embedding,
+    embedding_bag,
+    mish,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["embedding", "embedding_bag", "mish", "scaled_dot_product_attention"]
+
+
+# issue 19: every public function refuses a non-tensor where a tensor is needed (_argcheck),
+# also those of the modules imported above (conv, pooling, normalization, sequence)
 from .._argcheck import guard_namespace as _guard  # noqa: E402
 
-_guard(globals())
+_guard(globals(), modules=[
+    __name__, "tinygrad_lite.nn.functional_conv", "tinygrad_lite.nn.functional_norm",
+    "tinygrad_lite.nn.functional_sequence",
+])  # fmt: skip

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from .. import random as _random
+from .. import random_kernels as _rk
+from .. import sampling
 from ..autograd.function import bump_version
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
@@ -68,13 +70,15 @@ def _empty(tensor: Tensor) -> bool:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with values drawn uniformly from [a, b)."""
-    return _fill(tensor, _random.rng(generator).uniform(a, b, size=tensor.shape))
+    """Fill with values drawn uniformly from [a, b) (PyTorch's values for the same seed)."""
+    with no_grad():
+        return sampling.fill_uniform_(tensor, a, b, generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with values drawn from the normal distribution N(mean, std²)."""
-    return _fill(tensor, _random.rng(generator).normal(mean, std, size=tensor.shape))
+    """Fill with values drawn from N(mean, std²) (PyTorch's values for the same seed)."""
+    with no_grad():
+        return sampling.fill_normal_(tensor, mean, std, generator)
 
 
 def trunc_normal_(
@@ -85,14 +89,52 @@ def trunc_normal_(
     b: float = 2.0,
     generator: Any = None,
 ) -> Tensor:
-    """Fill from N(mean, std²) restricted to [a, b] (draws outside are redrawn)."""
-    rng = _random.rng(generator)
-    values = rng.normal(mean, std, size=tensor.shape)
-    outside = (values < a) | (values > b)
-    while outside.any():
-        values[outside] = rng.normal(mean, std, size=int(outside.sum()))
-        outside = (values < a) | (values > b)
-    return _fill(tensor, values)
+    """Fill from N(mean, std²) truncated to [a, b], by PyTorch's rejection sampling (so the
+    values and every later draw are PyTorch's): if [a, b] holds more than 30% of the mass,
+    normal draws with the ones outside redrawn (a full fresh draw per round); otherwise
+    uniform candidates on [a, b], each accepted with probability exp(-z²/2) / peak."""
+
+    def cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution "
+            "of values may be incorrect.",
+            stacklevel=2,
+        )
+    if tensor.numel() == 0:
+        return tensor
+    gen = _random.generator_or_default(generator)
+    arr = tensor._array
+    dt, n, contiguous = arr.dtype, arr.size, arr.flags.c_contiguous
+    if dt not in (np.float32, np.float64):
+        raise NotImplementedError(f"trunc_normal_: float32 or float64 tensors only, got {dt}")
+    if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+        lo, hi = dt.type(a), dt.type(b)
+        result = _rk.normal(gen, n, dt, mean, std, contiguous)
+        while True:
+            outside = (result < lo) | (result > hi)
+            if not outside.any():
+                break
+            result = np.where(outside, _rk.normal(gen, n, dt, mean, std, contiguous), result)
+    else:
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+        def log_ratio(x: np.ndarray) -> np.ndarray:
+            z = (x - dt.type(mean)) / dt.type(std)
+            return z * z * dt.type(-0.5) - dt.type(log_peak)
+
+        result = _rk.uniform(gen, n, dt, a, b)
+        pending = np.log(_rk.uniform(gen, n, dt, 0.0, 1.0)) > log_ratio(result)
+        while pending.any():
+            candidates = _rk.uniform(gen, n, dt, a, b)
+            result = np.where(pending, candidates, result)
+            accept = np.log(_rk.uniform(gen, n, dt, 0.0, 1.0)) > log_ratio(candidates)
+            pending = np.where(pending, accept, pending)
+    with no_grad():
+        return sampling._write_values(tensor, result, "trunc_normal_")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -179,3 +221,43 @@ def kaiming_normal_(
     fan = _calculate_correct_fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std, generator)
+
+
+# --- issue 20: orthogonal_ and dirac_ -------------------------------------------------
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``: the tensor viewed as (rows,
+    rest) has orthonormal rows or columns (QR of a Gaussian matrix, signs fixed by R's
+    diagonal). Needs at least 2 dims."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _random.rng(generator).normal(0.0, 1.0, size=(rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, (gain * q).reshape(tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a conv weight (out, in, *kernel) (3 to 5 dims) with the identity: a conv with
+    it copies its input channels (per group: ``out/groups`` channels each)."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if tensor.shape[0] % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = tensor.shape[0] // groups
+    values = np.zeros(tensor.shape)
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, tensor.shape[1])):
+            values[(g * per_group + d, d) + centre] = 1.0
+    return _fill(tensor, values)
+
+
+__all__ += ["orthogonal_", "dirac_"]

@@ -449,7 +449,7 @@ class Module:
             grad = param.grad
             if grad.grad_fn is not None:  # a gradient built with create_graph=True
                 grad = param.grad = grad.detach()
-            grad._rg = False
+            grad._requires_grad = False
             if grad._array.flags.writeable:
                 grad._array[...] = 0
             else:
@@ -477,7 +477,7 @@ class Module:
             for name, buf in module._buffers.items():
                 new = None if buf is None else fn(buf._array)
                 if new is not None and new is not buf._array:
-                    module._buffers[name] = Tensor._make(new, None, buf._rg)
+                    module._buffers[name] = Tensor._make(new, None, buf._requires_grad)
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
@@ -578,7 +578,8 @@ class Module:
                 )
                 continue
             current = getattr(module, "_" + kind)[name]
-            if value.shape != current.shape:
+            lazy = getattr(current, "is_uninitialized", False)  # issue 20: takes any shape
+            if not lazy and value.shape != current.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {tuple(value.shape)} "
                     f"from checkpoint, the shape in current model is {tuple(current.shape)}."
@@ -665,6 +666,8 @@ def _load_value(module: Module, kind: str, name: str, value: Tensor, assign: boo
     """Copy ``value`` into the module's parameter/buffer ``name`` (already validated)."""
     registry = getattr(module, "_" + kind)
     current = registry[name]
+    if getattr(current, "is_uninitialized", False):  # issue 20: a lazy module's placeholder
+        current.materialize(value._array.shape)
     if assign:
         if kind == "parameters":
             registry[name] = Parameter(value.detach(), requires_grad=current.requires_grad)

@@ -3,8 +3,8 @@
 ``Frames.from_trace(trace)`` (or ``viz.backward_trace(loss).frames()``) draws frame 0 with
 only the output's gradient (1), then one frame per backward step: the current op and the
 tensors it sends gradients to are highlighted, and gradients appear as they arrive. Save
-them as numbered SVG/PNG files (``save``), as an animated GIF (``gif``, needs Pillow and the
-``dot`` program), or step through them in Jupyter (``widget()`` uses ipywidgets when
+them as numbered SVG/PNG files (``save``), as an animated GIF (``gif``, needs Pillow and a
+renderer: graphviz-pure or the system ``dot``), or step through them in Jupyter (``widget()`` uses ipywidgets when
 installed; otherwise the frames show as HTML with a slider).
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import io
 import os
-import shutil
 from typing import Any
 
-from .graph import INSTALL_HINT, GraphvizMissingError, _atomic_write, build_digraph
+from .graph import _atomic_write, build_digraph
+from .renderer import INSTALL_HINT, GraphvizMissingError, RenderError, find_renderer
 
 __all__ = ["Frames"]
 
@@ -59,9 +59,9 @@ class Frames:
         prefix: str = "frame",  # noqa: A002
     ) -> list[str]:
         """Write ``folder/frame_000.svg`` ... (or .png/.dot) and return the paths. Needs
-        ``dot`` except for ``format="dot"``."""
+        a renderer (graphviz-pure or ``dot``) except for ``format="dot"``."""
         os.makedirs(folder, exist_ok=True)
-        if format != "dot" and shutil.which("dot") is None:
+        if format != "dot" and find_renderer(format) is None:
             raise GraphvizMissingError(
                 f"Frames.save: {INSTALL_HINT} (format='dot' works without it)"
             )
@@ -77,8 +77,10 @@ class Frames:
         try:
             from PIL import Image
         except ImportError:
-            raise ImportError("Frames.gif needs Pillow: pip install pillow") from None
-        if shutil.which("dot") is None:
+            raise ImportError(
+                "Frames.gif needs Pillow, in the extra 'plot': pip install 'tinygrad_lite[plot]'"
+            ) from None
+        if find_renderer("png") is None:
             raise GraphvizMissingError(f"Frames.gif: {INSTALL_HINT}")
         images = [Image.open(io.BytesIO(g.pipe(format="png"))).convert("RGB") for g in self.graphs]
         width = max(im.width for im in images)
@@ -101,10 +103,11 @@ class Frames:
 
     def _repr_html_(self) -> str:
         """All frames as inline SVG with a range slider (works without ipywidgets)."""
-        if shutil.which("dot") is None:
-            bodies = [f"<pre>{html.escape(g.source)}</pre>" for g in self.graphs]
-        else:
+        try:
             bodies = [g.pipe(format="svg").decode("utf-8") for g in self.graphs]
+        except (GraphvizMissingError, RenderError) as e:
+            note = html.escape(" ".join(str(e).split()))
+            bodies = [f"<p>({note})</p><pre>{html.escape(g.source)}</pre>" for g in self.graphs]
         uid = f"tgl{id(self)}"
         divs = "".join(
             f'<div class="{uid}" style="display:{"block" if i == 0 else "none"}">{b}</div>'

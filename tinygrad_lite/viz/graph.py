@@ -6,20 +6,23 @@ and gradients are printed inside the boxes when the engine still has them (run b
 inside ``autograd.graph.keep_intermediates()``, or use ``viz.backward(loss)``, to keep all
 of them). Ops run inside a Module's forward are grouped into a labelled cluster per module.
 
-The result is a ``graphviz.Digraph``: it shows itself inline in Jupyter, and has ``.source``,
-``.save(path)`` and ``.render(...)``. ``render()`` below also writes the DOT file when the
-``dot`` program is missing and says how to install Graphviz.
+The result is a ``graphviz.Digraph`` whose pictures come from ``viz.renderer`` (graphviz-pure
+from pip, else the system ``dot``): it shows itself inline in Jupyter (the DOT source and a
+one-line hint when there is no renderer), and has ``.source``, ``.save(path)``, ``.pipe(format)``
+and ``.render(...)``. ``render()`` below always writes the DOT file, and without a renderer says
+in one line what to install.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
+import sys
 from typing import TYPE_CHECKING, Any
 
 from ._labels import fmt_array, fmt_shape
 from ._model import GraphModel, Step, Value, collect
+from .renderer import GraphvizMissingError, RenderError, render_bytes
 
 if TYPE_CHECKING:
     import graphviz
@@ -41,26 +44,66 @@ STYLES: dict[str, dict[str, str]] = {
 HIGHLIGHT = {"color": "#e03131", "penwidth": "3", "fillcolor": "#ffec99", "style": "filled,bold"}
 FANOUT = {"color": "#c92a2a", "penwidth": "2"}
 DEFAULT_MAX_NODES = 400
-INSTALL_HINT = (
-    "the Graphviz program `dot` was not found on PATH. Install Graphviz to render images: "
-    "`sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
-    "`conda install -c conda-forge graphviz`, or https://graphviz.org/download/ (Windows)."
-)
-
-
-class GraphvizMissingError(RuntimeError):
-    """Raised by ``render`` when the ``dot`` program is missing (the .dot file is written)."""
 
 
 def _graphviz() -> Any:
     try:
         import graphviz
-    except ImportError:  # pragma: no cover - graphviz is a declared extra
+    except ImportError:
         raise ImportError(
-            "tinygrad_lite.viz needs the `graphviz` Python package: pip install graphviz "
-            "(or pip install 'tinygrad_lite[viz]'); viz.as_text() and viz.tape() work without it."
+            "tinygrad_lite.viz.draw needs the extra 'viz': pip install 'tinygrad_lite[viz]' "
+            "(the graphviz package and the graphviz-pure renderer); viz.as_text(), viz.tape() "
+            "and viz.backward_trace() work without it."
         ) from None
     return graphviz
+
+
+_DRAWING_CLASS: Any = None
+
+
+def _drawing_class() -> Any:
+    """``Drawing``: a ``graphviz.Digraph`` whose pictures come from our renderer (graphviz-pure
+    or the system ``dot``, see ``viz.renderer``), in Jupyter too; made once, on first use."""
+    global _DRAWING_CLASS
+    if _DRAWING_CLASS is not None:
+        return _DRAWING_CLASS
+    gv = _graphviz()
+
+    class Drawing(gv.Digraph):
+        """A computation graph: ``.source`` (DOT), ``.pipe(format)`` (bytes), ``.render(path)``
+        and inline SVG in Jupyter; without a renderer Jupyter shows the DOT source and a hint."""
+
+        def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None,
+                 **kwargs: Any) -> Any:  # noqa: A002  # fmt: skip
+            data = render_bytes(self.source, format or self.format or "svg")
+            return data.decode(encoding) if encoding else data
+
+        def render(self, filename: Any = None, directory: Any = None, view: bool = False,
+                   cleanup: bool = False, format: str | None = None, *args: Any,
+                   **kwargs: Any) -> str:  # noqa: A002  # fmt: skip
+            fmt = format or self.format or "svg"
+            source_path = self.save(filename, directory=directory)
+            out = f"{source_path}.{fmt}"
+            _atomic_write(out, self.pipe(format=fmt))
+            if cleanup:
+                os.remove(source_path)
+            return out
+
+        def _repr_svg_(self) -> str | None:
+            try:
+                return self.pipe(format="svg", encoding="utf-8")
+            except (GraphvizMissingError, RenderError):
+                return None
+
+        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                              **kwargs: Any) -> dict[str, str]:  # fmt: skip
+            try:
+                return {"image/svg+xml": self.pipe(format="svg", encoding="utf-8")}
+            except (GraphvizMissingError, RenderError) as e:
+                return {"text/plain": f"({' '.join(str(e).split())})\n{self.source}"}
+
+    _DRAWING_CLASS = Drawing
+    return Drawing
 
 
 def draw(
@@ -203,7 +246,7 @@ def build_digraph(
 
     ``grads`` (value key -> array) replaces the gradients shown; ``highlight`` is a set of
     value keys and ``("step", index)`` entries drawn highlighted."""
-    gv = _graphviz()
+    drawing = _drawing_class()
     opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
             "max_elems": max_elems}  # fmt: skip
     highlight = highlight or set()
@@ -222,7 +265,7 @@ def build_digraph(
         dropped, nodes = nodes[: total - keep], nodes[total - keep :]
     kept_ids = {n[1] for n in nodes}
 
-    dot = gv.Digraph("computation")
+    dot = drawing("computation")
     dot.attr(rankdir=rankdir, fontname="Helvetica", compound="true")
     dot.attr("node", fontname="Helvetica", fontsize="10")
     dot.attr("edge", color="#495057", arrowsize="0.7")
@@ -384,21 +427,34 @@ def _escape(label: str) -> str:
     return label.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-def render(graph: graphviz.Digraph, path: str, format: str = "svg") -> str:  # noqa: A002
-    """Write ``graph`` to ``path`` (extension added if missing) as ``format`` (svg, png,
-    pdf, ...) and return the file written. The DOT source is always saved next to it
-    (``path.dot``); without the ``dot`` program, raise ``GraphvizMissingError`` saying how to
-    install Graphviz."""
+def render(
+    graph: graphviz.Digraph,
+    path: str,
+    format: str = "svg",
+    *,
+    missing: str = "warn",  # noqa: A002
+) -> str:
+    """Write ``graph`` to ``path`` (extension added if missing) as ``format`` (svg, png, jpeg;
+    pdf with a system Graphviz) and return the file written. The DOT source is always saved
+    next to it (``path.dot``). Without a renderer: ``missing="warn"`` prints one line on stderr
+    saying what to install and returns the .dot path; ``missing="raise"`` raises
+    ``GraphvizMissingError``. ``RenderError`` when the renderer fails."""
+    if missing not in ("warn", "raise"):
+        raise ValueError(f"render: missing must be 'warn' or 'raise', got {missing!r}")
     root, ext = os.path.splitext(path)
     if ext.lstrip(".").lower() != format.lower():
         root = path
     dot_path = root + ".dot"
     _atomic_write(dot_path, graph.source)
-    if shutil.which("dot") is None:
-        raise GraphvizMissingError(
-            f"render: {INSTALL_HINT} The DOT source was written to {dot_path}."
-        )
-    data = graph.pipe(format=format)
+    try:
+        data = render_bytes(graph.source, format)
+    except GraphvizMissingError as e:
+        if missing == "raise":
+            raise GraphvizMissingError(
+                f"render: {e} The DOT source was written to {dot_path}."
+            ) from None
+        print(f"render: wrote only {dot_path} ({e})", file=sys.stderr)
+        return dot_path
     out = f"{root}.{format}"
     _atomic_write(out, data)
     return out

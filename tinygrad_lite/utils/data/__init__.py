@@ -14,11 +14,18 @@ from .dataset import (
     TensorDataset,
     random_split,
 )
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from .text import load_columns, load_text
 
 __all__ = [
     "Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split",
     "DataLoader", "default_collate", "default_convert", "Sampler", "SequentialSampler",
-    "RandomSampler", "SubsetRandomSampler", "BatchSampler", "load_text", "load_columns",
+    "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "load_text", "load_columns",
 ]  # fmt: skip

@@ -37,7 +37,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
-        if any(t._rg for t in batch):
+        if any(t._requires_grad for t in batch):
             return ops.stack(list(batch), 0)
         for i, t in enumerate(batch):
             if t.shape != elem.shape:
@@ -185,6 +185,9 @@ class DataLoader:
         return len(self.sampler)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[Any]:
+        # PyTorch draws a base seed (one 64-bit word) for every pass, shuffled or not, before
+        # the sampler draws: the stream stays in step with PyTorch's (issue 24)
+        _random.generator_or_default(self.generator).random64(1)
         if isinstance(self.dataset, IterableDataset):
             return self._stream_batches()
         if not self._auto_collation:
@@ -222,7 +225,7 @@ class DataLoader:
         if isinstance(dataset, Subset) and type(dataset.dataset) is TensorDataset:
             index_map = np.asarray(dataset.indices, dtype=np.int64)
             dataset = dataset.dataset
-        if type(dataset) is not TensorDataset or any(t._rg for t in dataset.tensors):
+        if type(dataset) is not TensorDataset or any(t._requires_grad for t in dataset.tensors):
             return None
         return [t._array for t in dataset.tensors], index_map
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -125,17 +126,25 @@ def random_split(
         counts = []
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
-                raise ValueError(f"random_split: fraction at index {i} is not between 0 and 1")
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
             counts.append(int(math.floor(n * frac)))
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
+        for i, length in enumerate(lengths):
+            if length == 0:
+                warnings.warn(
+                    f"Length of split at index {i} is 0. This might result in an empty dataset.",
+                    stacklevel=2,
+                )
     if any(length < 0 for length in lengths) or sum(lengths) != n:
         raise ValueError(
             "Sum of input lengths does not equal the length of the input dataset! "
             f"(lengths {lengths} sum to {sum(lengths)}, the dataset has {n} samples)"
         )
-    perm = _random.rng(generator).permutation(n).tolist()
+    from ... import random_kernels as _rk
+
+    perm = _rk.randperm(_random.generator_or_default(generator), n).tolist()
     out, offset = [], 0
     for length in lengths:
         out.append(Subset(dataset, perm[offset : offset + length]))

@@ -43,11 +43,12 @@ def load_text(
 
     ``dtype=None`` infers like ``tinygrad_lite.tensor``: int64 when every value is an
     integer, else the default float dtype. ``header=False`` reads a file without a header
-    (columns named ``"0"``, ``"1"``, ...). Raises ``FileNotFoundError`` for a missing file
+    (columns named ``"0"``, ``"1"``, ...). A UTF-8 byte-order mark (as some editors and
+    spreadsheets write) is skipped. Raises ``FileNotFoundError`` for a missing file
     and ``ValueError`` naming the file and line for an empty file or a malformed line.
     """
     name = os.fspath(path)
-    with open(name, encoding="utf-8") as f:
+    with open(name, encoding="utf-8-sig") as f:
         try:
             lines = [(n, line.strip()) for n, line in enumerate(f, start=1)]
         except UnicodeDecodeError as e:

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .. import ops
-from ..autograd.function import bump_version
-from ..tensor import Tensor
+from ... import ops
+from ...autograd.function import bump_version
+from ...tensor import Tensor
 
 __all__ = [
     "clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters",

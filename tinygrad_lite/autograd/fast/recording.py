@@ -1,0 +1,237 @@
+"""Recording, unrolled (just an optimization: the same Node and output as ``function._apply``).
+
+``apply_for(cls)`` makes the ``apply`` a Primitive gets from the fast engine. For a forward
+of one or two arguments it is ``_apply``'s steps written out in one function (no loop over
+arguments, no generator, the usual case of ``_result_array`` inline); the ``fn`` and its
+flags are closure variables. ``Tensor.__mul__`` then *is* ``Mul``'s apply: ``x * y`` is one
+Python call. Anything unusual (a NumPy scalar that was saved, a view, float64 to narrow,
+anomaly mode or ``save_inputs``) goes to ``finish``, the general case.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from .. import function as _function
+from ..errors import forward_error
+from ..function import UNRECORDED, Node, next_seq, version_counter
+from ..grad_mode import STATE
+from .grad_mode import GRAD_OFF_THREADS, WATCHING_THREADS
+
+__all__ = ["apply_for", "arity", "mean_of_all_for", "needs_input_grad"]
+
+_new = object.__new__
+_F64 = np.dtype(np.float64)
+_NUMBERS = (float, int)
+# Ops whose NumPy scalar math gives the same bits as the ufunc (one IEEE operation);
+# ``power`` is not among them: NumPy's scalar pow and its ufunc loop may round differently.
+EXACT_SCALAR_UFUNCS = (np.add, np.subtract, np.multiply, np.true_divide)
+
+
+def arity(cls: type) -> int | None:
+    """How many arguments ``cls.forward`` takes after ctx, if all are plain positional ones
+    without defaults (read from its signature); None otherwise (``*xs``, defaults)."""
+    params = list(inspect.signature(cls.forward).parameters.values())[1:]
+    plain = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    if all(p.kind is plain and p.default is inspect.Parameter.empty for p in params):
+        return len(params)
+    return None
+
+
+def _new_node(fn: type, parents: tuple) -> Node:
+    """``Node(fn, parents)`` without ``type.__call__`` and ``__init__`` (once per op)."""
+    node = _new(Node)
+    node.fn = fn
+    node.parents = parents
+    node.seq = next_seq()
+    node.saved = node.args = node.out = node.out_version = node.hooks = None
+    return node
+
+
+def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
+    """The output Tensor of ``fn`` on ``args`` in the general case (``_apply``'s step 3)."""
+    Tensor = _function.Tensor
+    out = _function._result_array(fn, node, out, args)
+    version = version_counter(args[0]) if fn.is_view else None
+    if node is UNRECORDED:
+        return Tensor._make(out, None, False, version)
+    node.out, node.shape, node.out_version = out, out.shape, version
+    saved = node.saved
+    if saved and (len(saved) > 1 or saved[0] is not out):  # (only the output: no check needs args)
+        node.args = args
+    if WATCHING_THREADS:  # (only then can this thread's switches be on)
+        if STATE.save_inputs:
+            node.inputs = args
+        if STATE.anomaly:
+            from ..anomaly import on_forward
+
+            on_forward(node, out, [getattr(a, "_array", a) for a in args])
+    return Tensor._make(out, node, True, version)
+
+
+def _apply_any(fn: Any, *args: Any) -> Any:
+    """``_apply`` for a Primitive of any arity, with lists instead of a generator."""
+    Tensor = _function.Tensor
+    arrays = []
+    parents = []
+    requires = False
+    for a in args:
+        if isinstance(a, Tensor):
+            arrays.append(a._array)
+            if a._requires_grad:
+                requires = True
+                parents.append(a.grad_fn or a)
+                continue
+        else:
+            arrays.append(a)
+        parents.append(None)
+    record = requires and (not GRAD_OFF_THREADS or STATE.grad_enabled)
+    node = _new_node(fn, tuple(parents)) if record else UNRECORDED
+    try:
+        out = fn.forward(node, *arrays)
+    except (ValueError, TypeError) as e:
+        raise forward_error(fn.__name__.lower(), arrays, e) from e
+    return finish(fn, node, out, args)
+
+
+def _apply1_for(fn: Any) -> Any:
+    """``fn.apply`` for a Primitive of one argument."""
+    Tensor = _function.Tensor
+    forward, op = fn.forward, fn.__name__.lower()
+    promotes, view = fn.promotes, fn.is_view
+
+    def apply(x: Any) -> Any:
+        node = UNRECORDED
+        if isinstance(x, Tensor):
+            xa = x._array
+            if x._requires_grad and (not GRAD_OFF_THREADS or STATE.grad_enabled):
+                node = _new(Node)  # (= _new_node)
+                node.fn = fn
+                node.parents = (x.grad_fn or x,)
+                node.seq = next_seq()
+                node.saved = node.args = node.out_version = node.hooks = None
+        else:
+            xa = x
+        try:
+            out = forward(node, xa)
+        except (ValueError, TypeError) as e:
+            raise forward_error(op, (xa,), e) from e
+        if type(out) is not np.ndarray:  # a NumPy scalar (a 0-d result)
+            if node is not UNRECORDED and node.saved:
+                return finish(fn, node, out, (x,))  # (saved values may refer to it)
+            out = np.asarray(out)
+        if view or WATCHING_THREADS or promotes and out.dtype is _F64:
+            return finish(fn, node, out, (x,))
+        t = _new(Tensor)  # (= finish's usual case)
+        t._array = out
+        t._grad = t._version_counter = t._hooks = None
+        if node is UNRECORDED:
+            t._requires_grad = False
+            t.grad_fn = None
+            return t
+        t._requires_grad = True
+        t.grad_fn = node
+        node.out = out
+        node.shape = out.shape
+        saved = node.saved
+        if saved and (len(saved) > 1 or saved[0] is not out):
+            node.args = (x,)
+        return t
+
+    return apply
+
+
+def _apply2_for(fn: Any) -> Any:
+    """``fn.apply`` for a Primitive of two arguments (the operators' hot path)."""
+    Tensor = _function.Tensor
+    forward, op = fn.forward, fn.__name__.lower()
+    promotes, view = fn.promotes, fn.is_view
+    exact_scalar_math = promotes and fn.inplace_ufunc in EXACT_SCALAR_UFUNCS
+
+    def apply(x: Any, y: Any) -> Any:
+        px = py = None
+        if isinstance(x, Tensor):
+            xa = x._array
+            if x._requires_grad:
+                px = x.grad_fn or x
+        else:
+            xa = x
+        if isinstance(y, Tensor):
+            ya = y._array
+            if y._requires_grad:
+                py = y.grad_fn or y
+        else:
+            ya = y
+        node = UNRECORDED
+        if (px is not None or py is not None) and (not GRAD_OFF_THREADS or STATE.grad_enabled):
+            node = _new(Node)  # (= _new_node)
+            node.fn = fn
+            node.parents = (px, py)
+            node.seq = next_seq()
+            node.saved = node.args = node.out_version = node.hooks = None
+        elif exact_scalar_math and type(ya) in _NUMBERS and type(xa) is np.ndarray:
+            if not xa.ndim and xa.dtype.kind == "f":  # e.g. lr * w.grad under no_grad: NumPy's
+                xa = xa[()]  # scalar math on a 0-d float and a number (same bits, cheaper)
+        try:
+            out = forward(node, xa, ya)
+        except (ValueError, TypeError) as e:
+            raise forward_error(op, (xa, ya), e) from e
+        if type(out) is not np.ndarray:  # a NumPy scalar (a 0-d result)
+            if node is not UNRECORDED and node.saved:
+                return finish(fn, node, out, (x, y))  # (saved values may refer to it)
+            out = np.asarray(out)
+        if view or WATCHING_THREADS or promotes and out.dtype is _F64:
+            return finish(fn, node, out, (x, y))
+        t = _new(Tensor)  # (= finish's usual case)
+        t._array = out
+        t._grad = t._version_counter = t._hooks = None
+        if node is UNRECORDED:
+            t._requires_grad = False
+            t.grad_fn = None
+            return t
+        t._requires_grad = True
+        t.grad_fn = node
+        node.out = out
+        node.shape = out.shape
+        saved = node.saved
+        if saved and (len(saved) > 1 or saved[0] is not out):
+            node.args = (x, y)
+        return t
+
+    return apply
+
+
+def apply_for(cls: type) -> Any:
+    """The fast ``apply`` of Primitive ``cls`` (marked with ``.primitive = cls``)."""
+    n = arity(cls)
+    if n == 1:
+        apply = _apply1_for(cls)
+    elif n == 2:
+        apply = _apply2_for(cls)
+    else:
+
+        def apply(*args: Any) -> Any:
+            return _apply_any(cls, *args)
+
+    apply.__qualname__ = f"{cls.__name__}.apply"
+    apply.__doc__ = cls.__doc__
+    apply.primitive = cls  # type: ignore[attr-defined]
+    return apply
+
+
+def mean_of_all_for(mean: type) -> Any:
+    """``x.mean()`` (no dim, no keepdim), the usual loss: ``Mean``'s one-argument apply."""
+    apply = _apply1_for(mean)
+    apply.__qualname__ = "mean_of_all"
+    return apply
+
+
+def needs_input_grad(self: Node) -> tuple:
+    """``Node.needs_input_grad`` with the usual two inputs spelled out (no generator)."""
+    p = self.parents
+    if len(p) == 2:
+        return (p[0] is not None, p[1] is not None)
+    return tuple([q is not None for q in p])
