@@ -6,6 +6,10 @@ y = 2x + 1 from the two points x = -2 and x = 3, starting at m = b = 0, with lr 
 print as an S-expression and differentiate symbolically; then the same loss is recorded on
 the tape and differentiated by ``backward()``; finite differences check both.
 
+It writes the graph of the loss (``line_graph.svg``) and two pages to open in a browser,
+offline: ``line_backprop.html`` steps through the forward pass and the backward pass of the
+first loss, node by node; ``line_fit.html`` scrubs through the 20 training iterations.
+
 Run: ``python examples/02_line_two_points.py [--out DIR]``.
 """
 
@@ -75,13 +79,21 @@ def tape_loss(m_t, b_t):
 
 m_t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
 b_t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+names = {"m": m_t, "b": b_t, "x": X, "y": Y}
 print("the tape of the loss at m = b = 0:")
-with viz.record():  # keep the data tensors on the tape so that it can print them
-    L = tape_loss(m_t, b_t)
-print(viz.tape(L, {"m": m_t, "b": b_t, "x": X, "y": Y}))
+L = tape_loss(m_t, b_t)
+print(viz.tape(L, names))
+try:  # a page to open in a browser: step through this loss's forward and backward pass
+    backprop_page = viz.stepper(L, {**names, "loss": L})  # (made now: training changes m, b)
+except viz.GraphvizMissingError as e:
+    backprop_page = None
+    print(f"(no step-through page: {e})")
+# record every iteration (values, gradients, loss) for a page that scrubs through them
+recorder = viz.Recorder(fit=(train_xs, train_ys, lambda v: m_t.item() * v + b_t.item()))
 for _ in range(n_iter):
     L = tape_loss(m_t, b_t)  # run the loss on the current parameter values
     L.backward()  # backpropagate to compute the gradients
+    recorder(L, {**names, "loss": L})  # (before the update: this step's gradients)
     with torch.no_grad():  # update the parameter values
         m_t -= lr * m_t.grad
         b_t -= lr * b_t.grad
@@ -120,12 +132,16 @@ from_tape = symbolic.to_expr(tape_loss(m0, b0), {"m": m0, "b": b0})
 print(f"the recorded loss as an expression: {symbolic.to_infix(symbolic.simplify(from_tape))}")
 print(f"its derivative in m: {symbolic.to_infix(diff(from_tape, 'm'))}")
 
-# %% Pictures: the graph of the loss and the line learning the target
-with viz.record():
-    L = tape_loss(m_t, b_t)
-graph = viz.draw(L, {"m": m_t, "b": b_t, "x": X, "y": Y}, title="loss of m*x + b")
+# %% Pictures: the graph of the loss, step-through pages, and the line learning the target
+L = tape_loss(m_t, b_t)
+L.backward()  # a plain backward: the drawing still shows every value and gradient
+graph = viz.draw(L, {**names, "loss": L}, title="loss of m*x + b")
 try:
     wrote(viz.render(graph, str(OUT / "line_graph.svg"), missing="raise"))
+    if backprop_page is not None:  # the forward pass and the reverse walk, node by node
+        wrote(backprop_page.save(OUT / "line_backprop.html"))
+    # scrub through the 20 training iterations (offline, in a browser)
+    wrote(viz.stepper(recorder, title="m*x + b learning 2x + 1").save(OUT / "line_fit.html"))
 except viz.GraphvizMissingError as e:
     print(f"({e})")
 if have_matplotlib():

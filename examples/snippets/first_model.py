@@ -17,4 +17,4 @@ for _ in range(20_000):
 
 print(model)  # LinearRegression(y = 1.0811·x + 13.1723)
 print(f"loss {loss.item():.4f}; 20 reservations -> {model(20.0).item():.2f} pizzas")
-viz.render(viz.draw(loss, model), "out/pizza_graph.svg")  # the graph, with its values
+viz.render(viz.draw(loss, (model, {"x": x, "y": y})), "out/pizza_graph.svg")  # values, grads

@@ -160,6 +160,10 @@ def test_line_two_points(tmp_path: Path) -> None:
         assert "pip install 'tinygrad_lite[viz]'" in out
     else:
         assert (tmp_path / "out" / "line_graph.svg").read_text().count("<svg") == 1
+        backprop = (tmp_path / "out" / "line_backprop.html").read_text()
+        assert "grad m += grad v0 * x = -27" in backprop  # the first step's gradient, dL/dm
+        fit = (tmp_path / "out" / "line_fit.html").read_text()
+        assert fit.count('"head": "iteration ') == 20
 
 
 def numpy_quadratic(x: np.ndarray, y: np.ndarray, lrs: np.ndarray, steps: int) -> float:

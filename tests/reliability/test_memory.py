@@ -65,9 +65,12 @@ def test_graph_freed_when_dropped_without_backward():
 
 
 def test_saved_buffers_released_by_backward_while_output_alive():
-    # backward frees what nodes saved, even though the loss tensor itself is still held
+    # under autograd.graph.free_values(), backward frees what nodes saved and their values,
+    # even though the loss tensor itself is still held
+    from tinygrad_lite.autograd.graph import free_values
+
     x = tl.randn(256, 256, dtype=tl.float64, requires_grad=True)
-    with gc_disabled():
+    with gc_disabled(), free_values():
         h = x.exp()  # saves its output (a 512 KiB array)
         loss = h.sum()
         saved_ref = weakref.ref(h.grad_fn.saved[0])
@@ -76,6 +79,20 @@ def test_saved_buffers_released_by_backward_while_output_alive():
         loss.backward()
         assert saved_ref() is None
         assert loss.grad_fn is not None  # the graph structure is still there, its buffers not
+
+
+def test_values_kept_for_viz_are_released_with_the_graph():
+    # by default the nodes keep their values after backward (for viz) until the graph goes
+    x = tl.randn(256, 256, dtype=tl.float64, requires_grad=True)
+    with gc_disabled():
+        h = x.exp()
+        loss = h.sum()
+        value_ref = weakref.ref(h.grad_fn.out)
+        del h
+        loss.backward()
+        assert value_ref() is not None
+        del loss
+        assert value_ref() is None  # no cycle: freed by reference counting alone
 
 
 def test_retain_graph_keeps_then_frees():

@@ -13,16 +13,19 @@ NODE = re.compile(r'^\s*(\w+) \[label="((?:[^"\\]|\\.)*)"(.*)\]\s*$')
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)")
 
 
-def parse_dot(source: str) -> tuple[dict, list]:
-    """Nodes (id -> (label with real newlines, attribute text)) and edges of a DOT source."""
+def parse_dot(source: str, titles: bool = False) -> tuple[dict, list]:
+    """Nodes (id -> (label with real newlines, attribute text)) and edges of a DOT source.
+    The cluster title nodes (``title_*``) and their invisible edges are left out unless
+    ``titles=True``; the legend (an HTML label) never matches."""
     nodes, edges = {}, []
     for line in source.splitlines():
         m = EDGE.match(line)
         if m:
-            edges.append((m.group(1), m.group(2)))
+            if titles or not m.group(1).startswith("title_"):
+                edges.append((m.group(1), m.group(2)))
             continue
         m = NODE.match(line)
-        if m:
+        if m and (titles or not m.group(1).startswith("title_")):
             nodes[m.group(1)] = (m.group(2).replace("\\n", "\n"), m.group(3))
     return nodes, edges
 

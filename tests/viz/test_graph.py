@@ -85,26 +85,40 @@ def test_x_squared_plus_xy_counts_and_fanout_marker(parse):
     x = torch.tensor(2.0, requires_grad=True)
     y = torch.tensor(3.0, requires_grad=True)
     e = x**2 + x * y
+    before, _ = parse(viz.draw(e, {"x": x, "y": y}).source)
+    assert not any("Σ" in lab for lab in _labels(before))  # the mark comes with a backward
+    e.backward()
     nodes, edges = parse(viz.draw(e, {"x": x, "y": y}).source)
     assert len(nodes) == 2 + 3 + 3  # x, y; pow, mul, add; their three results
     assert len(edges) == (1 + 2 + 2) + 3
     _, x_label, x_attrs = _find(nodes, "x  (param)")
     _, y_label, _ = _find(nodes, "y  (param)")
-    assert "grad = Σ 2 contributions" in x_label  # x feeds pow and mul
+    assert "grad = Σ over 2 uses" in x_label  # x feeds pow and mul
     assert "Σ" not in y_label
     assert "#c92a2a" in x_attrs
 
 
-def test_grads_shown_only_when_kept_and_freed_values_do_not_crash(parse):
+def test_grads_appear_after_a_plain_backward_and_freed_values_get_one_caption(parse):
+    from tinygrad_lite.autograd.graph import free_values
+
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     out = (x * x).sum()
     before = _labels(parse(viz.draw(out).source)[0])
-    grad_lines = [ln for lab in before for ln in lab.split("\n") if ln.startswith("grad ")]
-    assert grad_lines == ["grad = Σ 2 contributions"]  # x feeds mul twice; no values yet
-    out.backward()  # frees node.out; leaves get .grad
-    nodes, _ = parse(viz.draw(out).source)
-    assert any("data (freed)" in lab for lab in _labels(nodes))
-    assert any("grad [2, 4]" in lab for lab in _labels(nodes))  # d/dx Σx² = 2x
+    assert not [ln for lab in before for ln in lab.split("\n") if ln.startswith("grad")]
+    out.backward()  # a plain backward: leaves get .grad, the nodes keep their values
+    labels = _labels(parse(viz.draw(out).source)[0])
+    assert "leaf0  (leaf)\nshape (2,)\ndata [1, 2]\ngrad [2, 4]\ngrad = Σ over 2 uses" in labels
+    assert "v0\nshape (2,)\ndata [1, 4]\ngrad [1, 1]" in labels  # x·x and d out/d(x·x)
+    assert "out\nshape ()\ndata 5\ngrad 1" in labels
+    with free_values():
+        out2 = (x * x).sum()
+        out2.backward()
+    src = viz.draw(out2).source
+    labels = _labels(parse(src)[0])
+    assert "v0\nshape (2,)" in labels  # no value, and no "(freed)" in the box
+    assert not any("freed" in lab for lab in labels)
+    assert src.count("values freed by backward") == 1  # said once, in the caption
+    assert "out\nshape ()\ndata 5\ngrad 1" in labels  # the value is the tensor's; the seed 1
 
 
 def test_show_flags_hide_lines(line, parse):
@@ -304,6 +318,7 @@ def test_random_expressions_node_edge_and_fanout_counts(parse, program):
     out = values[last]
     n_ops = len(op_inputs)
     leaves = [k for k in (0, 1) if uses[k] > 0]
+    out.sum().backward()  # the fan-out marks come with a backward
     nodes, edges = parse(viz.draw(out, {"a": a, "b": b}).source)
     assert len(nodes) == 2 * n_ops + len(leaves)  # every op, its result, the used leaves
     assert len(edges) == sum(len(ins) for ins in op_inputs) + n_ops

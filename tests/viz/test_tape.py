@@ -39,9 +39,11 @@ def test_tape_lists_the_line_example_in_program_order(line):
 def test_tape_names_unnamed_tensors_v0_v1():
     a = torch.tensor([1.0, 2.0], requires_grad=True)
     text = viz.tape((a * 3).exp())
-    assert "v0  (leaf)" in text
-    assert "v1 = mul(v0, 3)" in text
-    assert "v2 = exp(v1)" in text
+    assert "leaf0  (leaf)" in text  # leaves are numbered apart from the ops
+    assert "v0 = mul(leaf0, 3)" in text
+    assert "out = exp(v0)" in text  # the output, not named, is `out`
+    named = viz.tape((a * 3).exp(), {"a": a})
+    assert "v0 = mul(a, 3)" in named  # naming a leaf does not renumber the ops
     assert f"[{np.exp(3.0):.4g}, {np.exp(6.0):.4g}]" in text
 
 
@@ -54,12 +56,16 @@ def test_backward_trace_line_example_numbers(line):
     assert "grad m += grad v0 * x = -27" in text
     assert "grad b += grad v1 = -4" in text
     assert "grad v2 += grad v3 * 2 * v2^(2-1) = [3, -7]" in text  # 2 r · 1/2
-    assert "grad v3 += expand(grad v4 / 2, (2,)) = [0.5, 0.5]" in text
+    assert "grad v3 += expand(grad out / 2, (2,)) = [0.5, 0.5]" in text
     assert float(trace.grad("m")) == -27 and float(trace.grad("b")) == -4
     assert names["m"].grad is None  # the trace does not touch .grad
     loss.backward()
     assert float(names["m"].grad) == -27 and float(names["b"].grad) == -4
-    with pytest.raises(RuntimeError, match="freed"):
+    after = viz.backward_trace(loss, names)  # after a plain backward: rebuilt from kept values
+    assert str(after) == text
+    with torch.no_grad():
+        names["m"] -= 0.1 * names["m"].grad  # what optimizer.step() does
+    with pytest.raises(RuntimeError, match="m changed in place"):
         viz.backward_trace(loss, names)
 
 
@@ -96,8 +102,8 @@ def test_matmul_trace_formulas_and_nonscalar_outputs():
     with pytest.raises(RuntimeError, match="grad_output"):
         viz.backward_trace(out)
     text = str(viz.backward_trace(out, {"a": a, "w": w}, grad_output=np.array([[1.0, 2.0]])))
-    assert "grad a += grad v0 @ wᵀ = [13, 16]" in text  # [1·3 + 2·5, 1·4 + 2·6]
-    assert "grad w += aᵀ @ grad v0 = [1, 2, 2, 4]" in text  # [[1], [2]] @ [[1, 2]]
+    assert "grad a += grad out @ wᵀ = [13, 16]" in text  # [1·3 + 2·5, 1·4 + 2·6]
+    assert "grad w += aᵀ @ grad out = [1, 2, 2, 4]" in text  # [[1], [2]] @ [[1, 2]]
 
 
 def test_formula_table_names_real_primitives():
@@ -135,14 +141,25 @@ def test_trace_gradients_match_torch(values, ops):
     np.testing.assert_allclose(trace.grad("w"), tw.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
-def test_unrecorded_constants_are_marked_with_a_hint():
+def test_constants_are_known_after_backward_and_marked_only_when_freed():
+    from tinygrad_lite.autograd.graph import free_values
+
     m = torch.tensor(0.0, requires_grad=True)
     y = torch.tensor([-3.0, 7.0])
-    text = viz.tape((m - y).sum(), {"m": m, "y": y})  # sub keeps nothing: y is unknown
-    assert "v0 = sub(m, ?)" in text
-    assert text.splitlines()[-1].startswith("# ? = a constant input")
-    with viz.record():
+    out = (m - y).sum()
+    out.backward()  # sub saves nothing, but the node keeps its arguments
+    text = viz.tape(out, {"m": m, "y": y})
+    assert "v0 = sub(m, y)" in text and "y  (data)        shape (2,)   [-3, 7]" in text
+    assert "?" not in text
+    with free_values():
         out = (m - y).sum()
+        out.backward()
+    text = viz.tape(out, {"m": m, "y": y})
+    assert "v0 = sub(m, ?)" in text
+    assert sum(ln.startswith("# ? = a constant input") for ln in text.splitlines()) == 1
+    with free_values(), viz.record():
+        out = (m - y).sum()
+        out.backward()
     text = viz.tape(out, {"m": m, "y": y})
     assert "= sub(m, y)" in text and "?" not in text
 

@@ -10,7 +10,7 @@ def test_line_example_tree(line):
     loss, names = line
     viz.backward(loss)
     lines = viz.as_text(loss, names).splitlines()
-    assert lines[0].startswith("v4 = mean(v3)") and "data 29" in lines[0]
+    assert lines[0].startswith("out = mean(v3)") and "data 29" in lines[0]
     assert "grad 1" in lines[0]
     assert lines[1].startswith("└─ v3 = pow(v2, 2)")
     assert lines[2].startswith("   └─ v2 = sub(v1, y)")
@@ -46,4 +46,4 @@ def test_text_tree_prints(capsys, line):
     loss, names = line
     viz.text_tree(loss, names, show_shapes=False)
     out = capsys.readouterr().out
-    assert out.startswith("v4 = mean(v3)") and "shape" not in out
+    assert out.startswith("out = mean(v3)") and "shape" not in out

@@ -95,9 +95,9 @@ def run_backward(
                 on_backward(node, input_grads)
             if not retain_graph:  # free what backward needed (the graph's buffers)
                 if node.saved is not None:
-                    node.saved, node.args = FREED, None
-                if not STATE.keep_intermediates:
-                    node.out = None
+                    node.saved = FREED
+                if STATE.free_values and not STATE.keep_intermediates:  # (else the node keeps
+                    node.out = node.args = None  # its value and inputs for the viz tools)
             for parent, ig in zip(node.parents, input_grads):
                 if parent is not None and ig is not None:
                     _add_to(grads, parent, sum_to(ig, parent.shape))

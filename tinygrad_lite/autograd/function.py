@@ -92,9 +92,9 @@ class Node:
         "parents",  # tuple, one entry per input: Node, leaf Tensor, or None
         "seq",  # creation number
         "saved",  # tuple that forward saved (ctx.saved = ... / save_for_backward), FREED after
-        "args",  # the op's arguments, kept while saved values need checking (see _source)
+        "args",  # the op's arguments if it saved some or has a constant input (_source, viz)
         "shape",  # shape of the output
-        "out",  # the output array (for tools; freed with the saved values)
+        "out",  # the output array (for tools; kept until the graph goes, see graph.free_values)
         "out_version",  # the output's version counter (None until the output has one)
         "hooks",  # hooks registered on the output tensor, or None
         "__dict__",  # ctx.anything = ... (made only when used)
@@ -243,8 +243,8 @@ def _output(fn: Any, node: Any, record: bool, out: np.ndarray, args: tuple) -> A
     if not record:
         return Tensor._make(out, None, False, version)
     node.out, node.shape, node.out_version = out, out.shape, version
-    if node.saved:  # the arguments tell which saved array is which (see Node._source)
-        node.args = args
+    if node.saved or any(p is None for p in node.parents):  # which saved array is which (see
+        node.args = args  # Node._source), and the constant inputs the viz tools show
     if STATE.save_inputs:  # autograd.graph.save_inputs(): tools want constant inputs too
         node.inputs = args
     if STATE.anomaly:

@@ -31,6 +31,7 @@ class GradModeState(threading.local):
     anomaly_check_nan = True  # ... and raises on NaN/Inf
     keep_intermediates = False  # autograd.graph.keep_intermediates(): backward frees nothing
     save_inputs = False  # autograd.graph.save_inputs(): nodes keep their arguments
+    free_values = False  # autograd.graph.free_values(): backward also drops out and args
 
 
 STATE = GradModeState()

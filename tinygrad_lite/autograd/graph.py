@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .grad_mode import STATE
 
-__all__ = ["keep_intermediates", "save_inputs"]
+__all__ = ["keep_intermediates", "save_inputs", "free_values"]
 
 
 class keep_intermediates:
@@ -33,3 +33,26 @@ class save_inputs:
 
     def __exit__(self, *exc: object) -> None:
         STATE.save_inputs = self._prev
+
+
+class free_values:
+    """Inside this block, backward also drops each node's output value and arguments
+    (``node.out``, ``node.args``), as well as the saved tensors it always frees.
+
+    By default a graph keeps them until it is dropped (until nothing refers to its output),
+    so that ``viz.draw(loss)`` after a plain ``loss.backward()`` can show every value: the
+    outputs of the ops (the arrays backward had saved anyway) and the constant inputs. In a
+    training loop that keeps the previous ``loss`` while the next forward pass runs, that is
+    one extra graph's worth of activations. Use this (per thread) to free them early::
+
+        with autograd.graph.free_values():
+            for x, y in loader: ...
+    """
+
+    def __enter__(self) -> free_values:
+        self._prev = STATE.free_values
+        STATE.free_values = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.free_values = self._prev

@@ -6,11 +6,17 @@ parameters, data inputs, constants, intermediate results, outputs), with names
 (``m``, ``fc1.weight``, ``v3``...), values and gradients where the engine still has them,
 fan-out counts, and the Module each op was recorded in (from ``Module._seq_span``).
 
-``record()`` (``autograd.graph.save_inputs()``) is an optional context manager: inside it,
-each recorded node also remembers
-the raw arguments it was called with, so constant inputs that need no gradient (data ``y``
-in ``pred - y``) can be shown by value and by name. Without it, constants are recovered
-from what the op saved for backward where possible, else shown as ``?``.
+Names are the same in every tool: a tensor named in ``params`` keeps its name (``m``,
+``x``, ``loss``); the ops' results are ``v0, v1, ...`` in the order they ran; an output not
+named is ``out`` (``out0, out1, ...`` for several); unnamed leaves are ``leaf0, ...`` and
+unnamed constants ``c0, ...`` (so naming a leaf never renumbers the ops).
+
+After a plain ``loss.backward()`` the nodes still hold their values and arguments (the
+engine frees only what it saved for backward, unless ``autograd.graph.free_values()`` is
+on), so values and constant inputs are shown as before backward. ``GraphModel.notes``
+collects what is really unavailable (said once in a caption, not in every box).
+``record()`` (``autograd.graph.save_inputs()``) is kept for graphs recorded under
+``free_values``: inside it, each node also remembers the arguments it was called with.
 """
 
 from __future__ import annotations
@@ -107,15 +113,24 @@ class GraphModel:
         self.values: dict[Any, Value] = {}
         self.outputs: list[Value] = []
         self.modules: dict[str, ModuleInfo] = {}
+        self.backward_done = False  # a backward ran through this graph (grads, freed saves)
+        self.changed: list[Value] = []  # leaves written in place after the graph used them
+        self.notes: list[str] = []  # what is not available, for one caption
+
+    @property
+    def caption(self) -> str:
+        """The notes as one caption text (empty when everything is shown)."""
+        return "\n".join(self.notes)
 
     def value_of_node(self, node: Node) -> Value:
         return self.values[("node", id(node))]
 
 
 def record() -> save_inputs:
-    """Inside this block every recorded op also keeps its arguments (``node.inputs``), so
-    drawings and tapes can show constant inputs (data tensors) by value and name. Teaching
-    only: the constants stay alive as long as the graph."""
+    """Inside this block every recorded op also keeps its arguments (``node.inputs``), which
+    survive even a backward run inside ``autograd.graph.free_values()``, so drawings and tapes
+    can still show constant inputs (data tensors) by value and name. (Without
+    ``free_values`` nodes keep their arguments anyway: this is not needed.)"""
     return save_inputs()
 
 
@@ -200,7 +215,7 @@ def _saved_input(node: Node, i: int) -> Any:
 
 def _tensor_positions(node: Node) -> list[int]:
     """Which arguments of the op are tensors (as opposed to options such as ``dim``)."""
-    args = node.__dict__.get("inputs")
+    args = node.__dict__.get("inputs") or node.args
     fn = node.fn
     n = len(node.parents)
     if fn.__name__ == "Cat" and fn.array_mode:
@@ -259,12 +274,11 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
     by_node = {id(t.grad_fn): name for name, t in pdict.items() if t.grad_fn is not None}
     model = GraphModel()
     model.modules = _collect_modules(module)
-    counter = 0
+    counters = {"v": 0, "leaf": 0, "c": 0}
 
-    def fresh() -> str:
-        nonlocal counter
-        name = f"v{counter}"
-        counter += 1
+    def fresh(prefix: str = "v") -> str:
+        name = f"{prefix}{counters[prefix]}"
+        counters[prefix] += 1
         return name
 
     def leaf_value(t: Tensor) -> Value:
@@ -274,7 +288,7 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
             name = by_tensor.get(id(t))
             kind = "param" if name is not None else "leaf"
             if name is None:
-                name = fresh()
+                name = fresh("leaf")
             v = Value(key, kind, tuple(t.shape), t._array)
             v.name = name
             v.tensor = t
@@ -302,13 +316,22 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
         if v is None:
             name = by_array.get(id(raw_arr))
             v = Value(key, "input" if name is not None else "const", raw_arr.shape, raw_arr)
-            v.name = name if name is not None else fresh()
+            v.name = name if name is not None else fresh("c")
             v.requires_grad = False
             model.values[key] = v
         return v
 
+    out_names = {}
+    for k, t in enumerate(outs):
+        if t.grad_fn is not None and id(t.grad_fn) not in by_node:
+            out_names[id(t.grad_fn)] = "out" if len(outs) == 1 else f"out{k}"
+    by_tensor_node = {id(t.grad_fn): t for t in list(pdict.values()) + outs
+                      if t.grad_fn is not None}  # fmt: skip
+    missing_const = False
     for index, node in enumerate(_tape(outs)):
         recorded = node.__dict__.get("inputs")
+        if recorded is None:
+            recorded = node.args
         args: list = []
         for i in _tensor_positions(node):
             parent = node.parents[i] if i < len(node.parents) else None
@@ -321,13 +344,27 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
                 if raw is None:
                     raw = _saved_input(node, i)
                 v = const_value(node, i, raw)
+                missing_const = missing_const or v is None
             if isinstance(v, Value):
                 v.uses += 1
+                if v.tensor is not None and v.kind in ("param", "leaf"):
+                    counter = v.tensor._version_counter
+                    if (counter is not None and counter.last_write_seq > node.seq
+                            and v not in model.changed):  # fmt: skip
+                        model.changed.append(v)  # written in place after this op used it
             args.append(v)
-        out = Value(("node", id(node)), "op", node.shape, node.out)
-        out.name = by_node.get(id(node)) or fresh()
+        held = by_tensor_node.get(id(node))  # a tensor in the user's hand: its value is there
+        data = node.out
+        if data is None and held is not None:
+            data = held._array
+        out = Value(("node", id(node)), "op", node.shape, data)
+        out.name = by_node.get(id(node)) or out_names.get(id(node)) or fresh()
         out.node = node
         out.grad = node.grad
+        if out.grad is None and held is not None and held.grad is not None:
+            out.grad = held.grad._array  # retain_grad()
+        if node.saved is FREED:
+            model.backward_done = True
         model.values[out.key] = out
         step = Step(node, op_name(node), args, out, index)
         step.attrs = _attrs(node)
@@ -344,4 +381,19 @@ def collect(outputs: Any, params: Any = None) -> GraphModel:
             v.tensor = t
         if v not in model.outputs:
             model.outputs.append(v)
+    if any(v.grad is not None for v in model.values.values()):
+        model.backward_done = True
+    if any(s.out.data is None for s in model.steps):
+        model.notes.append("values freed by backward (it ran inside autograd.graph.free_values())")
+    if missing_const:
+        model.notes.append(
+            "? = a constant input the graph did not keep (recorded inside "
+            "autograd.graph.free_values(); record with viz.record() to keep it)"
+        )
+    if model.changed:
+        names = ", ".join(v.name for v in model.changed)
+        model.notes.append(
+            f"{names} changed in place after this graph was recorded "
+            "(e.g. optimizer.step()): the boxes show the values now"
+        )
     return model

@@ -42,13 +42,15 @@ class Frames:
         graphs = []
         captions = [f"backward starts: grad {out.name} = 1"]
         graphs.append(build_digraph(model, grads=trace.grads_after(0), highlight={out.key},
-                                    title=captions[0], **draw_options))  # fmt: skip
+                                    title=captions[0], after_backward=True, caption=False,
+                                    **draw_options))  # fmt: skip
         for k, (ts, rows) in enumerate(zip(trace.steps, trace.lines()), 1):
             caption = f"step {k}/{len(trace.steps)}: " + ";  ".join(rows)
             highlight = {("step", ts.step.index), ts.step.out.key}
             highlight.update(v.key for v, *_ in ts.adds)
             graphs.append(build_digraph(model, grads=trace.grads_after(k), highlight=highlight,
-                                        title=caption, **draw_options))  # fmt: skip
+                                        title=caption, after_backward=True, caption=False,
+                                        **draw_options))  # fmt: skip
             captions.append(caption)
         return cls(graphs, captions)
 

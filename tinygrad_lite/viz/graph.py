@@ -1,10 +1,16 @@
 """Draw a recorded computation as a Graphviz graph: ``draw(loss)`` and ``render(graph, path)``.
 
 One box per tensor (parameters, data, leaves, intermediate results, outputs, each styled
-differently) and one ellipse per op; edges follow the data from inputs to outputs. Values
-and gradients are printed inside the boxes when the engine still has them (run backward
-inside ``autograd.graph.keep_intermediates()``, or use ``viz.backward(loss)``, to keep all
-of them). Ops run inside a Module's forward are grouped into a labelled cluster per module.
+differently) and one ellipse per op; edges follow the data from inputs to outputs. Every
+box shows its value, also after a plain ``loss.backward()`` (the graph keeps its values
+until it is dropped); after a backward the leaves show ``.grad`` and the intermediate
+results the gradient the reverse walk gives them (recomputed from the kept values, as
+``backward_trace`` does), and a tensor used n times is marked as summing n contributions.
+What is not available is said once, in a caption under the graph. A small legend names
+the kinds of boxes. ``rankdir="auto"`` lays out left to right unless that would be more
+than about 3 times wider than high (then top to bottom). Ops run inside a Module's forward
+are grouped into a cluster per module, whose title is a node of its own (edges are routed
+around nodes, so no edge crosses a title).
 
 The result is a ``graphviz.Digraph`` whose pictures come from ``viz.renderer`` (graphviz-pure
 from pip, else the system ``dot``): it shows itself inline in Jupyter (the DOT source and a
@@ -19,6 +25,8 @@ import os
 import re
 import sys
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ._labels import fmt_array, fmt_shape
 from ._model import GraphModel, Step, Value, collect
@@ -113,12 +121,13 @@ def draw(
     show_values: bool = True,
     show_grads: bool = True,
     show_shapes: bool = True,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     max_elems: int = 6,
     cluster_modules: bool = True,
     collapse_modules: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     title: str | None = None,
+    legend: bool = True,
 ) -> graphviz.Digraph:
     """The graph behind ``outputs`` (a Tensor or a list of Tensors) as a ``graphviz.Digraph``.
 
@@ -126,15 +135,54 @@ def draw(
     clusters) or a dict name -> Tensor (data tensors included). Arrays longer than
     ``max_elems`` are abbreviated; ``collapse_modules=True`` draws each top-level module as
     one node; past ``max_nodes`` nodes the oldest ones are left out, with a note saying so.
+    ``rankdir`` is ``"auto"`` (default), ``"LR"``, ``"RL"``, ``"TB"`` or ``"BT"``;
+    ``legend=False`` leaves out the legend.
     """
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw: rankdir must be 'auto', 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     model = collect(outputs, params)
+    grads = intermediate_grads(model, outputs, params) if show_grads else None
     return build_digraph(
         model, show_values=show_values, show_grads=show_grads, show_shapes=show_shapes,
         rankdir=rankdir, max_elems=max_elems, cluster_modules=cluster_modules,
-        collapse_modules=collapse_modules, max_nodes=max_nodes, title=title,
+        collapse_modules=collapse_modules, max_nodes=max_nodes, title=title, grads=grads,
+        legend=legend,
     )  # fmt: skip
+
+
+RANKDIRS = ("auto", "LR", "RL", "TB", "BT")
+WIDE = 3.0  # rankdir="auto": top to bottom when left to right would be wider than this : 1
+
+
+def intermediate_grads(model: GraphModel, outputs: Any, params: Any) -> dict | None:
+    """After a backward: value key -> gradient for every value, the leaves' from ``.grad``
+    and the intermediate results' from the reverse walk (``backward_trace``, which rebuilds
+    what backward freed). None before any backward; on failure a note in ``model.notes``."""
+    if not model.backward_done or not model.steps:
+        return None
+    if all(v.grad is not None for v in model.values.values() if v.requires_grad):
+        return None  # everything kept (viz.backward / keep_intermediates)
+    from .tape import backward_trace
+
+    grads = {v.key: v.grad for v in model.values.values() if v.grad is not None}
+    try:
+        trace = backward_trace(outputs, params)
+    except (RuntimeError, ValueError) as e:
+        reason = "not kept by backward()"
+        if model.changed:
+            reason = "not recomputable: the parameters changed since"
+        elif "shape" in str(e):
+            reason = "not recomputable for a non-scalar output"
+        model.notes.append(f"gradients of intermediate results {reason}; "
+                           "viz.backward(loss) keeps them")  # fmt: skip
+        out = model.outputs[0]
+        if out.kind == "op" and out.key not in grads and out.shape == ():
+            grads[out.key] = np.ones((), dtype=float)  # the seed: d out / d out = 1
+        return grads
+    for v in model.values.values():
+        if v.kind == "op" and v.key not in grads and v.key in trace.grads:
+            grads[v.key] = trace.grads[v.key]
+    return grads
 
 
 def _value_label(v: Value, opts: dict, grad: Any) -> str:
@@ -142,27 +190,29 @@ def _value_label(v: Value, opts: dict, grad: Any) -> str:
     lines = [f"{v.name}  ({kind})" if kind else v.name]
     if opts["show_shapes"] and v.shape is not None:
         lines.append(f"shape {fmt_shape(v.shape)}")
-    if opts["show_values"]:
-        if v.data is not None:
-            lines.append(f"data {fmt_array(v.data, opts['max_elems'])}")
-        elif v.kind == "op":
-            lines.append("data (freed)")
+    if opts["show_values"] and v.data is not None:
+        lines.append(f"data {fmt_array(v.data, opts['max_elems'])}")
     if opts["show_grads"] and v.requires_grad:
         if grad is not None:
             lines.append(f"grad {fmt_array(grad, opts['max_elems'])}")
-    if v.uses > 1 and v.requires_grad:
-        lines.append(f"grad = Σ {v.uses} contributions")
+    if _fans_out(v, opts):
+        lines.append(f"grad = Σ over {v.uses} uses")
     return "\n".join(lines)
 
 
-def _style(v: Value) -> dict[str, str]:
+def _fans_out(v: Value, opts: dict) -> bool:
+    """Mark a tensor whose gradient sums several uses (only once a backward has run)."""
+    return v.uses > 1 and v.requires_grad and opts.get("after_backward", False)
+
+
+def _style(v: Value, opts: dict) -> dict[str, str]:
     if v.is_output:
         style = dict(STYLES["output"])
     elif v.kind == "op":
         style = dict(STYLES["op_value"])
     else:
         style = dict(STYLES[v.kind])
-    if v.uses > 1 and v.requires_grad:
+    if _fans_out(v, opts):
         style.update(FANOUT)
     return style
 
@@ -233,7 +283,7 @@ def build_digraph(
     show_values: bool = True,
     show_grads: bool = True,
     show_shapes: bool = True,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     max_elems: int = 6,
     cluster_modules: bool = True,
     collapse_modules: bool = False,
@@ -241,14 +291,20 @@ def build_digraph(
     title: str | None = None,
     grads: dict | None = None,
     highlight: set | None = None,
+    legend: bool = True,
+    after_backward: bool | None = None,
+    caption: bool = True,
 ) -> graphviz.Digraph:
     """Turn a ``GraphModel`` into a Digraph (``draw`` and the backward frames use this).
 
     ``grads`` (value key -> array) replaces the gradients shown; ``highlight`` is a set of
-    value keys and ``("step", index)`` entries drawn highlighted."""
+    value keys and ``("step", index)`` entries drawn highlighted; ``after_backward`` (default:
+    whether a backward ran) switches the fan-out marks on; ``caption`` adds the model's notes."""
     drawing = _drawing_class()
+    if after_backward is None:
+        after_backward = model.backward_done
     opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
-            "max_elems": max_elems}  # fmt: skip
+            "max_elems": max_elems, "after_backward": after_backward}  # fmt: skip
     highlight = highlight or set()
     col = _Collapse(model, collapse_modules)
     use_clusters = cluster_modules and not col.groups
@@ -265,30 +321,35 @@ def build_digraph(
         dropped, nodes = nodes[: total - keep], nodes[total - keep :]
     kept_ids = {n[1] for n in nodes}
 
+    if rankdir == "auto":
+        rankdir = auto_rankdir(nodes, edges)
     dot = drawing("computation")
     dot.attr(rankdir=rankdir, fontname="Helvetica", compound="true")
     dot.attr("node", fontname="Helvetica", fontsize="10")
     dot.attr("edge", color="#495057", arrowsize="0.7")
-    if title:
-        dot.attr(label=title, labelloc="t", fontsize="14")
+    text = "\n".join(t for t in (title, model.caption if caption else "") if t)
+    if text:
+        dot.attr(label=_escape(text), labelloc="t" if title else "b", fontsize="12")
     clusters: dict[str | None, list] = {}
     for _order, nid, label, attrs, cluster in nodes:
         if cluster is not None and cluster not in model.modules:
             cluster = None
         clusters.setdefault(cluster, []).append((nid, label, attrs))
     for nid, label, attrs in clusters.pop(None, []):
-        dot.node(nid, _escape(label), **attrs)
-    _emit_clusters(dot, model, clusters)
+        dot.node(nid, _escape(label), id=nid, **attrs)
+    _emit_clusters(dot, model, clusters, edges)
     for a, b in sorted(edges):
         if a in kept_ids and b in kept_ids:
             dot.edge(a, b)
+    if legend and model.steps:
+        dot.node("legend", legend_html(model, after_backward), shape="plaintext", id="legend")
     if dropped:
         note = (
             f"{len(dropped)} of {total} nodes not drawn (the oldest ones, nearest the inputs).\n"
             f"{_left_out(dropped)}\n"
             "Pass max_nodes=None to draw everything, or collapse_modules=True."
         )
-        dot.node("note_truncated", _escape(note), **STYLES["note"])
+        dot.node("note_truncated", _escape(note), id="note_truncated", **STYLES["note"])
     return dot
 
 
@@ -308,7 +369,7 @@ def _value_nodes(
         if col.hidden(v) is not None:
             continue
         grad = v.grad if grads is None else grads.get(v.key)
-        attrs = _style(v)
+        attrs = _style(v, opts)
         if v.key in highlight:
             attrs.update(HIGHLIGHT)
         if v.kind == "op":
@@ -392,8 +453,60 @@ def _left_out(dropped: list) -> str:
     return f"ops left out: {text}" + (", ..." if len(ranked) > 6 else "")
 
 
-def _emit_clusters(dot: Any, model: GraphModel, clusters: dict[str | None, list]) -> None:
-    """Nested ``subgraph cluster_*`` blocks, one per module that holds drawn nodes."""
+def legend_html(model: GraphModel, after_backward: bool) -> str:
+    """A one-row legend as a Graphviz HTML label: the kinds of boxes that occur in ``model``
+    (param, data, op, output; "gradient summed over n uses" once a backward ran)."""
+    kinds = {v.kind for v in model.values.values()}
+    cells = []
+    for kind, text in (("param", "param"), ("leaf", "leaf"), ("input", "data"),
+                       ("const", "constant")):  # fmt: skip
+        if kind in kinds:
+            cells.append(f'<TD BGCOLOR="{STYLES[kind]["fillcolor"]}">{text}</TD>')
+    cells.append('<TD BGCOLOR="white" STYLE="rounded">result</TD>')
+    cells.append(f'<TD BGCOLOR="{STYLES["op"]["fillcolor"]}" STYLE="rounded">op</TD>')
+    cells.append(f'<TD BGCOLOR="{STYLES["output"]["fillcolor"]}">output</TD>')
+    fans = after_backward and any(v.uses > 1 and v.requires_grad for v in model.values.values())
+    if fans:
+        cells.append(f'<TD COLOR="{FANOUT["color"]}" BORDER="2">gradient summed over n uses</TD>')
+    return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3">'
+            f'<TR>{"".join(cells)}</TR></TABLE>>')  # fmt: skip
+
+
+def auto_rankdir(nodes: list, edges: set) -> str:
+    """``"LR"`` unless a left-to-right layout of these nodes would be wider than ``WIDE``
+    times its height, then ``"TB"``. Estimated without Graphviz: each node goes one rank
+    after its latest input (longest path); a rank is as wide as its widest label and as
+    tall as its labels stacked."""
+    size = {}
+    for _order, nid, label, _attrs, _cluster in nodes:
+        lines = label.split("\n")
+        size[nid] = (max(len(t) for t in lines) * 7.0 + 20.0, len(lines) * 14.0 + 12.0)
+    preds: dict[str, list[str]] = {}
+    for a, b in edges:
+        if a in size and b in size:
+            preds.setdefault(b, []).append(a)
+    rank: dict[str, int] = {}
+    for _order, nid, *_rest in sorted(nodes, key=lambda n: n[0]):  # inputs come first
+        rank[nid] = 1 + max((rank.get(p, 0) for p in preds.get(nid, [])), default=-1)
+    widths: dict[int, float] = {}
+    heights: dict[int, float] = {}
+    for nid, r in rank.items():
+        w, h = size[nid]
+        widths[r] = max(widths.get(r, 0.0), w)
+        heights[r] = heights.get(r, 0.0) + h + 18.0
+    if not widths:
+        return "LR"
+    width = sum(widths.values()) + 36.0 * (len(widths) - 1)
+    height = max(heights.values())
+    return "TB" if width > WIDE * height else "LR"
+
+
+def _emit_clusters(
+    dot: Any, model: GraphModel, clusters: dict[str | None, list], edges: set | None = None
+) -> None:
+    """Nested ``subgraph cluster_*`` blocks, one per module that holds drawn nodes. The
+    title is a plain-text node inside the cluster, placed before its first nodes by
+    invisible edges: Graphviz routes edges around nodes, so none crosses a title."""
     needed = set()
     for name in clusters:
         while name is not None:
@@ -407,10 +520,17 @@ def _emit_clusters(dot: Any, model: GraphModel, clusters: dict[str | None, list]
     def emit(parent_graph: Any, name: str) -> None:
         info = model.modules[name]
         with parent_graph.subgraph(name=f"cluster_{_safe(name)}") as sub:
-            sub.attr(label=info.label, style="rounded,filled", fillcolor="#f8f9fa",
-                     color="#868e96", fontsize="12")  # fmt: skip
-            for nid, label, attrs in clusters.get(name, []):
-                sub.node(nid, _escape(label), **attrs)
+            sub.attr(label="", style="rounded,filled", fillcolor="#f8f9fa", color="#868e96")
+            members = clusters.get(name, [])
+            title_id = f"title_{_safe(name)}"
+            sub.node(title_id, _escape(info.label), shape="plaintext", fontsize="12",
+                     fontname="Helvetica-Bold", id=title_id)  # fmt: skip
+            inside = {nid for nid, _label, _attrs in members}
+            fed = {b for a, b in (edges or ()) if a in inside and b in inside}
+            for nid, label, attrs in members:
+                sub.node(nid, _escape(label), id=nid, **attrs)
+                if nid not in fed:  # a first node of the cluster: the title goes before it
+                    sub.edge(title_id, nid, style="invis")
             for child in children.get(name, []):
                 emit(sub, child)
 

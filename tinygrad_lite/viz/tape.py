@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 
 from ..autograd import engine as _engine
-from ..autograd.function import FREED, Node
+from ..autograd.function import FREED, Node, _forward_with_tensors, _result_array
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import keep_intermediates
 from ..tensor import Tensor
 from ._labels import fmt_array, fmt_shape, fmt_value
 from ._model import GraphModel, Step, Value, collect
+
+_new = object.__new__
 
 __all__ = ["tape", "Listing", "backward_trace", "BackwardTrace", "TraceStep", "backward",
            "FORMULAS"]  # fmt: skip
@@ -76,8 +78,8 @@ FORMULAS: dict[str, tuple[str, ...]] = {
 
 
 UNRECORDED_NOTE = (
-    "# ? = a constant input the tape did not keep; run the forward pass inside "
-    "`with viz.record():` to show it"
+    "# ? = a constant input the tape did not keep (backward ran inside "
+    "autograd.graph.free_values()); run the forward pass inside `with viz.record():` to keep it"
 )
 
 
@@ -117,6 +119,7 @@ def tape(output: Any, params: Any = None, *, max_elems: int = 6) -> Listing:
         lines.append(f"{a:<{w0}}   {b:<{w1}}   {c}".rstrip())
     if any(a is None for step in model.steps for a in step.args):
         lines.append(UNRECORDED_NOTE)
+    lines.extend(f"# {n}" for n in model.notes if not n.startswith("? ="))  # (said above)
     return Listing("\n".join(lines))
 
 
@@ -301,13 +304,22 @@ def backward_trace(
 ) -> BackwardTrace:
     """Walk the tape of ``output`` backwards like the engine and record every adjoint.
 
-    Needs the graph's saved values (before ``backward()``, or after ``viz.backward`` /
-    ``retain_graph=True``). Does not touch any ``.grad``. ``grad_output`` defaults to 1 for
-    a scalar output."""
+    Works before ``backward()`` and after it: where a plain backward freed what a node
+    saved, the node's forward is run again on the inputs the graph kept (refused, with the
+    reason, if a parameter was written in place since or the values were freed under
+    ``autograd.graph.free_values()``). Does not touch any ``.grad``. ``grad_output``
+    defaults to 1 for a scalar output."""
     model = collect(output, params)
     if not model.steps:
         raise ValueError("backward_trace: the output was not computed by any recorded op "
                          "(does an input have requires_grad=True?)")  # fmt: skip
+    if model.changed:  # the graph's inputs are not what it ran on any more
+        names = ", ".join(v.name for v in model.changed)
+        raise RuntimeError(
+            f"backward_trace: {names} changed in place (e.g. optimizer.step()) after this graph "
+            "was recorded: its backward would not be the one it had. Trace (or call "
+            "viz.backward(loss)) before updating the parameters, or compute the loss again."
+        )
     out_t = output[0] if isinstance(output, (list, tuple)) else output
     if grad_output is None:
         if out_t.numel() != 1:
@@ -332,17 +344,12 @@ def backward_trace(
             g = pending.pop(step.out.key, None)
             if g is None:
                 continue
-            if node.saved is FREED:
-                raise RuntimeError(
-                    f"backward_trace: the graph of {step.out.name} = {step.op}(...) was freed by "
-                    "an earlier backward(). Trace before calling backward, or call "
-                    "viz.backward(loss) (or loss.backward(retain_graph=True)) instead."
-                )
+            ctx = node if node.saved is not FREED else _replayed(step, model)
             if node.hooks:
                 g = _engine._run_hooks(node.hooks, g, False)
             ts = TraceStep(step, g)
             node.tensor_mode = False
-            grads = node.fn.vjp(node, g)
+            grads = node.fn.vjp(ctx, g)
             if type(grads) is not tuple:
                 grads = (grads,)
             for i, (parent, ig) in enumerate(zip(node.parents, grads)):
@@ -361,6 +368,55 @@ def backward_trace(
             steps.append(ts)
     trace = BackwardTrace(model, steps, seed, max_elems)
     return trace
+
+
+def _replayed(step: Step, model: GraphModel) -> Node:
+    """A stand-in ``ctx`` for a node whose saved values a plain ``backward()`` freed: its
+    forward is run again on the inputs the node kept (``node.args``), which gives the same
+    saved values as long as no input was written in place since (checked)."""
+    node = step.node
+    where = f"{step.out.name} = {step.op}(...)"
+    if model.changed:
+        names = ", ".join(v.name for v in model.changed)
+        raise RuntimeError(
+            f"backward_trace: {names} changed in place (e.g. optimizer.step()) after this graph "
+            f"was recorded, and backward() has freed what {where} saved: the trace cannot be "
+            "rebuilt. Trace (or call viz.backward(loss)) before updating the parameters, or "
+            "compute the loss again."
+        )
+    args = node.args
+    if args is None and len(node.parents) == 1 and node.parents[0] is not None:
+        parent = node.parents[0]  # one input, not kept: it is the parent's value (or the leaf)
+        if type(parent) is not Node:
+            args = (parent,)
+        elif parent.out is not None:
+            args = (Tensor._make(parent.out, None, False),)
+    if args is None:
+        raise RuntimeError(
+            f"backward_trace: the graph of {where} was freed by an earlier backward() inside "
+            "autograd.graph.free_values(). Trace before calling backward, or call "
+            "viz.backward(loss) (or loss.backward(retain_graph=True)) instead."
+        )
+    for a in args:
+        counter = getattr(a, "_version_counter", None) if isinstance(a, Tensor) else None
+        if counter is not None and counter.last_write_seq > node.seq:
+            raise RuntimeError(
+                f"backward_trace: an input of {where} was changed in place after the op ran, "
+                "and backward() has freed what it saved; trace before backward() instead"
+            )
+    ctx = _new(Node)
+    ctx.fn, ctx.parents, ctx.seq, ctx.shape = node.fn, node.parents, node.seq, node.shape
+    ctx.saved = ctx.out_version = ctx.hooks = None
+    ctx.args = args
+    ctx.__dict__.update(node.__dict__)
+    arrays = tuple(a._array if isinstance(a, Tensor) else a for a in args)
+    if node.fn.array_mode:
+        out = node.fn.forward(ctx, *arrays)
+        ctx.out = _result_array(node.fn, ctx, out, args)
+    else:
+        ctx.out = _forward_with_tensors(node.fn, ctx, args)
+    ctx.saved = tuple(node.out if s is ctx.out else s for s in ctx.saved or ())
+    return ctx
 
 
 def backward(output: Any, gradient: Any = None) -> None:

@@ -19,7 +19,7 @@ __all__ = ["as_text", "text_tree"]
 _KIND = {"param": "param", "input": "data"}
 
 
-def _describe(v: Value, step: Any, opts: dict) -> str:
+def _describe(v: Value, step: Any, opts: dict, grad: Any = None) -> str:
     if step is not None:
         head = f"{v.name} = {step.call_text(lambda x: fmt_array(x, opts['max_elems']))}"
     else:
@@ -29,8 +29,9 @@ def _describe(v: Value, step: Any, opts: dict) -> str:
         parts.append(f"shape {fmt_shape(v.shape)}")
     if opts["show_values"] and v.data is not None:
         parts.append(f"data {fmt_array(v.data, opts['max_elems'])}")
-    if opts["show_grads"] and v.grad is not None:
-        parts.append(f"grad {fmt_array(v.grad, opts['max_elems'])}")
+    grad = v.grad if grad is None else grad
+    if opts["show_grads"] and grad is not None:
+        parts.append(f"grad {fmt_array(grad, opts['max_elems'])}")
     if v.uses > 1 and v.requires_grad:
         parts.append(f"grad = Σ {v.uses} contributions")
     return "   ".join(parts)
@@ -49,6 +50,11 @@ def as_text(
     """The graph behind ``outputs`` as an indented tree (one line per tensor), at most
     ``max_lines`` lines (a final line says how many were left out)."""
     model = collect(outputs, params)
+    grads = {}
+    if show_grads:
+        from .graph import intermediate_grads  # (graph.py imports graphviz only when drawing)
+
+        grads = intermediate_grads(model, outputs, params) or {}
     opts = {"show_values": show_values, "show_grads": show_grads, "show_shapes": show_shapes,
             "max_elems": max_elems}  # fmt: skip
     producer = {s.out.key: s for s in model.steps}
@@ -70,7 +76,7 @@ def as_text(
             continue
         seen.add(v.key)
         if show:
-            lines.append(prefix + _describe(v, step, opts))
+            lines.append(prefix + _describe(v, step, opts, grads.get(v.key)))
         if step is None:
             continue
         kids = [a for a in step.args if isinstance(a, Value)]
@@ -80,6 +86,7 @@ def as_text(
                           child_prefix + ("   " if last else "│  ")))  # fmt: skip
     if total > max_lines:
         lines.append(f"… {total - max_lines} more lines not shown (raise max_lines=)")
+    lines.extend(f"# {note}" for note in model.notes)  # what is not available, once
     return "\n".join(lines)
 
 

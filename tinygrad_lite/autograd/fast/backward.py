@@ -25,7 +25,7 @@ from .. import engine as _engine
 from .. import function as _function
 from ..function import FREED, Node
 from ..grad_mode import STATE, switch_grad_mode
-from .grad_mode import WATCHING_THREADS
+from .grad_mode import FREEING_THREADS, WATCHING_THREADS
 from .versions import LATEST_WRITE
 
 __all__ = ["run_backward", "tensor_backward", "GradOwnership", "SCALAR_ONES"]
@@ -79,6 +79,7 @@ def run_backward(
         wanted = [t.grad_fn if t.grad_fn is not None else t for t in inputs]
         capture_nodes = {k for k in wanted if type(k) is Node}
     keep = STATE.keep_intermediates
+    free_values = FREEING_THREADS and STATE.free_values and not keep  # graph.free_values()
     anomaly = WATCHING_THREADS and STATE.anomaly
     pop, get = grads.pop, grads.get
     # Nodes that have a gradient and wait for their turn, as (-seq, node): a heap whose top
@@ -121,9 +122,8 @@ def run_backward(
             if not retain_graph:
                 if node.saved is not None:
                     node.saved = FREED
-                    node.args = None
-                if not keep:
-                    node.out = None
+                if free_values:  # (else the node keeps its value and inputs for viz)
+                    node.out = node.args = None
             # [fast] chain hand-off: a node that gets its first gradient just now (``new``)
             # keeps it in ``new_g``, off the dict and the heap: in a chain it is the next node.
             new = new_g = None

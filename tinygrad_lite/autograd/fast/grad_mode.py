@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from .. import grad_mode as _grad_mode
 
-__all__ = ["ThreadEntries", "GRAD_OFF_THREADS", "WATCHING_THREADS", "ThreadMarker", "CountingState"]
+__all__ = ["ThreadEntries", "GRAD_OFF_THREADS", "WATCHING_THREADS", "FREEING_THREADS",
+           "ThreadMarker", "CountingState"]  # fmt: skip
 
 
 class ThreadEntries(list):
@@ -31,23 +32,27 @@ class ThreadEntries(list):
 
 GRAD_OFF_THREADS = ThreadEntries()  # one entry per thread with grad mode off
 WATCHING_THREADS = ThreadEntries()  # one entry per thread with anomaly mode or save_inputs on
+FREEING_THREADS = ThreadEntries()  # one entry per thread inside autograd.graph.free_values()
 
 
 class ThreadMarker:
-    """Which entries one thread has in ``GRAD_OFF_THREADS`` / ``WATCHING_THREADS`` (kept in
-    the thread's state, made on its first flip). When the thread ends, its thread-local
-    state is dropped with the marker, which takes the entries out: none outlives the thread."""
+    """Which entries one thread has in ``GRAD_OFF_THREADS``, ``WATCHING_THREADS`` and
+    ``FREEING_THREADS`` (kept in the thread's state, made on its first flip). When the thread
+    ends, its thread-local state is dropped with the marker, which takes the entries out:
+    none outlives the thread."""
 
-    __slots__ = ("off", "watching")
+    __slots__ = ("off", "watching", "freeing")
 
     def __init__(self) -> None:
-        self.off = self.watching = False
+        self.off = self.watching = self.freeing = False
 
     def __del__(self) -> None:
         if self.off:
             GRAD_OFF_THREADS.pop()
         if self.watching:
             WATCHING_THREADS.pop()
+        if self.freeing:
+            FREEING_THREADS.pop()
 
 
 class CountingState(_grad_mode.GradModeState):
@@ -56,6 +61,7 @@ class CountingState(_grad_mode.GradModeState):
     _grad_enabled = True
     _anomaly = False
     _save_inputs = False
+    _free_values = False
     _marker: ThreadMarker | None = None  # this thread's entries (see ThreadMarker)
 
     def marker(self) -> ThreadMarker:
@@ -64,6 +70,18 @@ class CountingState(_grad_mode.GradModeState):
         if marker is None:
             marker = self._marker = ThreadMarker()
         return marker
+
+    @property  # type: ignore[override]
+    def free_values(self) -> bool:
+        return self._free_values
+
+    @free_values.setter
+    def free_values(self, on: bool) -> None:
+        on = bool(on)
+        if on is not self._free_values:
+            FREEING_THREADS.change(1 if on else -1)
+            self._free_values = on
+            self.marker().freeing = on
 
     @property  # type: ignore[override]
     def grad_enabled(self) -> bool:
@@ -115,7 +133,7 @@ def switch_grad_mode(on: bool) -> bool:
     return previous
 
 
-_COUNTED = ("grad_enabled", "anomaly", "save_inputs")
+_COUNTED = ("grad_enabled", "anomaly", "save_inputs", "free_values")
 
 
 def install_counting_state() -> None:

@@ -59,8 +59,10 @@ def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     if node is UNRECORDED:
         return Tensor._make(out, None, False, version)
     node.out, node.shape, node.out_version = out, out.shape, version
-    saved = node.saved
-    if saved and (len(saved) > 1 or saved[0] is not out):  # (only the output: no check needs args)
+    saved = node.saved  # args: saved inputs (for _source) and constant inputs (for viz)
+    p = node.parents  # (identity tests: `None in p` would compare Tensors elementwise)
+    if (saved and (len(saved) > 1 or saved[0] is not out) or p[0] is None or p[-1] is None
+            or len(p) > 2 and any(q is None for q in p)):  # fmt: skip
         node.args = args
     if WATCHING_THREADS:  # (only then can this thread's switches be on)
         if STATE.save_inputs:
@@ -196,8 +198,8 @@ def _apply2_for(fn: Any) -> Any:
         t.grad_fn = node
         node.out = out
         node.shape = out.shape
-        saved = node.saved
-        if saved and (len(saved) > 1 or saved[0] is not out):
+        saved = node.saved  # (a constant input: kept for viz; saved inputs: for _source)
+        if px is None or py is None or saved and (len(saved) > 1 or saved[0] is not out):
             node.args = (x, y)
         return t
 
