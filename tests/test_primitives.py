@@ -224,6 +224,24 @@ case("log_softmax_large", lambda x: tl.log_softmax(x * 200, 1), R(3, 4))
 case("log_softmax_many_short_rows", lambda x: tl.log_softmax(x, 1), R(40, 5))  # transposed max
 case("softmax_many_short_rows", lambda x: tl.softmax(x, -1), R(40, 5))
 case("cumsum", lambda x: x.cumsum(1), R(3, 4))
+case("cumprod", lambda x: x.cumprod(0), R(3, 4))
+case(
+    "cumprod_with_zeros",
+    lambda x: (x * tl.tensor([[1.0, 0.0, 1.0, 0.0]], dtype=tl.float64)).cumprod(1),
+    R(2, 4),
+)
+case("norm_p3_dim", lambda x: x.norm(3, dim=0), R(3, 4))
+case("norm_minus_inf", lambda x: x.norm(float("-inf"), dim=1), R(3, 4))
+
+
+def _setitem(x, v, index=(slice(None), [0, 2])):
+    y = x * 1
+    y[index] = v
+    return y
+
+
+case("setitem", _setitem, R(3, 4), R(3, 2))
+case("setitem_broadcast_row", lambda x, v: _setitem(x, v, 1), R(3, 4), R(4))
 
 # nll_loss (the NllLoss primitive): reductions, class weights, ignored items, any shape
 NLL_T = tl.tensor([0, 3, 2, 2, 1])

@@ -39,7 +39,7 @@ from .factories import (
 from .ops import (
     abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm, broadcast_tensors,
     broadcast_to, cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos,
-    count_nonzero, cumsum, detach, diag, div, divide, dot, eq, equal, erf, exp, expm1, flatten, floor,
+    count_nonzero, cumprod, cumsum, detach, diag, div, divide, dot, eq, equal, erf, exp, expm1, flatten, floor,
     floor_divide, gather, ge, gelu, greater, greater_equal, gt, hstack, index_select, inner,
     is_floating_point, is_tensor, isclose, isfinite, isinf, isnan, le, leaky_relu, lerp, less,
     less_equal, log, log1p, log_softmax, logical_and, logical_not, logical_or, logsumexp, lt,

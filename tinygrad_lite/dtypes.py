@@ -120,3 +120,55 @@ def from_any(d: Any) -> DType:
 def to_numpy_dtype(d: Any) -> np.dtype:
     """NumPy dtype for anything ``from_any`` accepts."""
     return from_any(d).numpy
+
+
+# ---------------------------------------------------------------------------------------
+# Type promotion (PyTorch's rules for the dtypes we have)
+# ---------------------------------------------------------------------------------------
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integer < floating
+_INT64 = np.dtype(np.int64)
+_BOOL = np.dtype(np.bool_)
+
+
+def _promote_within(dtypes: list) -> np.dtype:
+    """The promoted dtype of tensors of one priority class: the highest category wins, and
+    NumPy's promotion decides among the dtypes of that category (int8 + uint8 -> int16)."""
+    top = builtins.max(_CATEGORY[d.kind] for d in dtypes)
+    result = None
+    for d in dtypes:
+        if _CATEGORY[d.kind] == top:
+            result = d if result is None else np.promote_types(result, d)
+    return result
+
+
+def result_type(*operands: Any) -> np.dtype:
+    """The NumPy dtype PyTorch gives an op on ``operands`` (Tensors, arrays, Python or NumPy
+    numbers; None is skipped): tensors with dims decide, then 0-d tensors, then numbers, and
+    a later class only counts if its category (bool < int < float) is higher. A number of
+    a higher category gives that category's default (int64, the default float dtype)."""
+    dims, zero_d, numbers = [], [], -1
+    for x in operands:
+        if x is None:
+            continue
+        a = getattr(x, "_array", x)
+        if type(a) is np.ndarray:
+            (dims if a.ndim else zero_d).append(a.dtype)
+        elif isinstance(a, (_py_bool, np.bool_)):
+            numbers = builtins.max(numbers, 0)
+        elif isinstance(a, (_py_int, np.integer)):
+            numbers = builtins.max(numbers, 1)
+        elif isinstance(a, (_py_float, np.floating)):
+            numbers = builtins.max(numbers, 2)
+        else:
+            raise TypeError(f"result_type: cannot promote a {type(a).__name__}")
+    result = _promote_within(dims) if dims else None
+    if zero_d:
+        z = _promote_within(zero_d)
+        if result is None or _CATEGORY[z.kind] > _CATEGORY[result.kind]:
+            result = z
+    if numbers >= 0 and (result is None or numbers > _CATEGORY[result.kind]):
+        result = (_BOOL, _INT64, get_default_dtype().numpy)[numbers]
+    if result is None:
+        raise TypeError("result_type: no operands")
+    return result

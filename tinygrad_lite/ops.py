@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from . import views as _views
 from ._keywords import numpy_keywords
 from .autograd import function as _f
 from .autograd.grad_mode import STATE, switch_grad_mode
@@ -31,7 +32,9 @@ from .primitives import (
     Erf,
     Exp,
     Expand,
+    Extreme,
     GetItem,
+    IndexPut,
     LeakyRelu,
     Log,
     Log1p,
@@ -46,7 +49,6 @@ from .primitives import (
     Relu,
     Reshape,
     Rounding,
-    ScatterAdd,
     Softmax,
     Sqrt,
     Sub,
@@ -55,6 +57,7 @@ from .primitives import (
     Where,
     mean_of_all,
 )  # fmt: skip
+from .primitives_scan import Cumprod, Cumsum
 
 _bool = builtins.bool
 _int = builtins.int
@@ -162,14 +165,9 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Any:
             raise ValueError(
                 f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}"
             )
-        a, b = _arr(input), _arr(other)
-        if np.result_type(a, b).kind in "iu":
-            q = (
-                np.floor_divide(a, b)
-                if rounding_mode == "floor"
-                else np.trunc(np.true_divide(a, b)).astype(np.result_type(a, b))
-            )
-            return _const(q)
+        dtype = _dt.result_type(input, other)
+        if dtype.kind in "biu":  # exact integer division (no float round trip)
+            return _const(_integer_divide(_arr(input), _arr(other), rounding_mode, dtype))
         return Rounding.apply(Div.apply(input, other), rounding_mode)
     if not _is_float(input) and not _is_float(other):
         input = _to_default_float(input)
@@ -177,6 +175,22 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Any:
 
 
 true_divide = divide = div
+
+
+def _integer_divide(a: Any, b: Any, mode: str, dtype: np.dtype) -> np.ndarray:
+    """``a / b`` rounded down ('floor') or toward zero ('trunc'), exactly, in ``dtype``;
+    a zero divisor raises ``RuntimeError('ZeroDivisionError')`` as PyTorch."""
+    if dtype.kind == "b":
+        raise RuntimeError(
+            f"div: rounding_mode={mode!r} is not implemented for bool tensors; convert with .long()"
+        )
+    a, b = np.asarray(a).astype(dtype, copy=False), np.asarray(b).astype(dtype, copy=False)
+    if (b == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    q = np.floor_divide(a, b)
+    if mode == "trunc":  # floor rounds down where the signs differ and it does not divide
+        q = q + ((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)))
+    return np.asarray(q).astype(dtype, copy=False)
 
 
 def _is_float(x: Any) -> _bool:
@@ -332,12 +346,15 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
     """Limit values to [min, max] (either may be None; Tensors allowed)."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    if _is_tensor(min) or _is_tensor(max):
+    dtype = _dt.result_type(input, min, max)
+    if dtype != input._array.dtype:  # e.g. an int tensor clamped to float bounds: floats
+        input = input.to(dtype)
+    if _is_tensor(min) or _is_tensor(max):  # a select each: at a tie the input gets the grad
         out = input
         if min is not None:
-            out = Maximum.apply(out, min)
+            out = Where.apply(np.less(out._array, _arr(min)), min, out)
         if max is not None:
-            out = Minimum.apply(out, max)
+            out = Where.apply(np.greater(out._array, _arr(max)), max, out)
         return out
     return Clamp.apply(input, min, max)
 
@@ -512,7 +529,7 @@ def max(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A0
         return Maximum.apply(input, dim)
     if dim is None:
         _require_nonempty(input, "max")
-        return Amax.apply(input, None, False)
+        return Extreme.apply(input, np.max)
     return _select_reduce(input, dim, keepdim, np.argmax, max_result, "max")
 
 
@@ -523,7 +540,7 @@ def min(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:  # noqa: A0
         return Minimum.apply(input, dim)
     if dim is None:
         _require_nonempty(input, "min")
-        return Amin.apply(input, None, False)
+        return Extreme.apply(input, np.min)
     return _select_reduce(input, dim, keepdim, np.argmin, min_result, "min")
 
 
@@ -608,23 +625,39 @@ def std(input: Any, dim: Any = None, unbiased: Any = None, keepdim: _bool = Fals
 
 def _sqrt_zero_grad_at_zero(v: Any) -> Any:
     """√v, with gradient 0 (not inf·0 = nan) where v == 0: PyTorch's choice for std and norm."""
+    return _pow_zero_grad_at_zero(v, 0.5)
+
+
+def _pow_zero_grad_at_zero(v: Any, e: float) -> Any:
+    """``v ** e`` for v >= 0, with gradient 0 where v == 0 (where e < 1 makes it infinite):
+    selects, so nothing infinite is multiplied by 0."""
     zero = v._array == 0
     if not zero.any():
-        return Sqrt.apply(v)
-    return Where.apply(zero, 0.0, Sqrt.apply(Where.apply(zero, 1.0, v)))
+        return Sqrt.apply(v) if e == 0.5 else Pow.apply(v, e)
+    safe = Where.apply(zero, 1.0, v)
+    return Where.apply(zero, 0.0, Sqrt.apply(safe) if e == 0.5 else Pow.apply(safe, e))
 
 
 @numpy_keywords
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: _bool = False) -> Any:
-    """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, or any number."""
+    """p-norm over ``dim`` (all elements by default): p = 2/'fro', 1, inf, -inf (min |x|),
+    0 (the number of nonzeros) or any number. The gradient is 0 at the zero vector, and
+    at zero elements, for every p (as PyTorch)."""
     dim = norm_dims(input.ndim, dim, "norm")
     if p in ("fro", 2, 2.0):
         return _sqrt_zero_grad_at_zero(Sum.apply(input * input, dim, keepdim))
     if p in (float("inf"), "inf"):
         return Amax.apply(input.abs(), dim, keepdim)
+    if p in (float("-inf"), "-inf"):
+        return Amin.apply(input.abs(), dim, keepdim)
+    if p == 0:  # counts the nonzeros (gradient 0): Sign of |x| is 1 there, 0 at zeros
+        return Sum.apply(input.abs().sign(), dim, keepdim)
     if p == 1:
         return Sum.apply(input.abs(), dim, keepdim)
-    return Sum.apply(input.abs() ** p, dim, keepdim) ** (1.0 / p)
+    a = input.abs()
+    if p < 0:  # (a zero element makes the sum inf and the norm 0)
+        return Sum.apply(a**p, dim, keepdim) ** (1.0 / p)
+    return _pow_zero_grad_at_zero(Sum.apply(_pow_zero_grad_at_zero(a, p), dim, keepdim), 1.0 / p)
 
 
 @numpy_keywords
@@ -653,16 +686,23 @@ def log_softmax(input: Any, dim: int, dtype: Any = None) -> Any:
 
 @numpy_keywords
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Any:
-    """Running sum along ``dim``: a product with a triangular matrix of ones (O(n²), simple)."""
+    """Running sum along ``dim`` (a scan: O(n)); bool and integers give int64, as PyTorch."""
+    return _scan(Cumsum, input, dim, dtype, "cumsum")
+
+
+def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Any:
+    """Running product along ``dim`` (zeros allowed in the gradient); ints give int64."""
+    return _scan(Cumprod, input, dim, dtype, "cumprod")
+
+
+def _scan(prim: Any, input: Any, dim: int, dtype: Any, op: str) -> Any:
     if dtype is not None:
         input = input.to(dtype)
-    d = check_dim(input.ndim, dim, "cumsum")
+    d = check_dim(input.ndim, dim, op)
     if input.ndim == 0:
-        return input
-    n = input.shape[d]
-    upper = np.triu(np.ones((n, n), dtype=input._array.dtype))  # upper[j, i] = 1 if j <= i
-    moved = transpose(input, d, -1)
-    return transpose(MatMul.apply(moved, upper), d, -1)
+        input = reshape(input, (1,))
+        return reshape(prim.apply(input, 0), ())
+    return prim.apply(input, d)
 
 
 @numpy_keywords
@@ -802,9 +842,7 @@ def reshape(input: Any, *shape: Any) -> Any:
             f"reshape: shape {list(shape)} is invalid for input of size {total} "
             f"(input shape {tuple(input.shape)}); the sizes must multiply to {total}"
         )
-    if shape == input.shape:
-        return input
-    return Reshape.apply(input, shape)
+    return Reshape.apply(input, shape)  # (also for the same shape: a new view, as PyTorch)
 
 
 view = reshape
@@ -850,8 +888,6 @@ def squeeze(input: Any, dim: Any = None) -> Any:
             else set()
         )
         dims = {d for d in dims if shape[d] == 1}
-    if not dims:
-        return input
     return reshape(input, tuple(n for i, n in enumerate(shape) if i not in dims))
 
 
@@ -962,6 +998,8 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
             )
     if len(tensors) == 1:
         return tensors[0]
+    dtype = _dt.result_type(*tensors)  # PyTorch's promotion (float16 + int64 -> float16)
+    tensors = [x if x._array.dtype == dtype else x.to(dtype) for x in tensors]
     return Cat.apply(d, *tensors)
 
 
@@ -1016,7 +1054,7 @@ def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
     for s in sizes:
         out.append(GetItem.apply(input, lead + (slice(start, start + s),)))
         start += s
-    return tuple(out)
+    return _views.multiple_views(tuple(out), "SplitBackward0")
 
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
@@ -1029,7 +1067,8 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 def unbind(input: Any, dim: int = 0) -> tuple:
     d = check_dim(input.ndim, dim, "unbind")
     lead = (slice(None),) * d
-    return tuple(GetItem.apply(input, lead + (i,)) for i in range(input.shape[d]))
+    views = tuple(GetItem.apply(input, lead + (i,)) for i in range(input.shape[d]))
+    return _views.multiple_views(views, "UnbindBackward0")
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
@@ -1092,9 +1131,13 @@ def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     return GetItem.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
-def normalize_index(index: Any) -> Any:
-    """Turn Tensors/lists in an index into arrays, and bool masks into integer arrays."""
+def normalize_index(index: Any, shape: tuple | None = None) -> Any:
+    """Turn Tensors/lists in an index into arrays, and bool masks into integer arrays. With
+    the indexed tensor's ``shape``, a bool mask whose shape does not match the dims it
+    covers raises PyTorch's ``IndexError``."""
     items = index if isinstance(index, tuple) else (index,)
+    if shape is not None:
+        _check_masks(items, shape)
     out: list = []
     for i in items:
         if isinstance(i, _f.Tensor):
@@ -1118,6 +1161,35 @@ def normalize_index(index: Any) -> Any:
     return tuple(out) if isinstance(index, tuple) or len(out) != 1 else out[0]
 
 
+def _dims_used(item: Any) -> int:
+    """How many dims of the indexed tensor an index item covers (None and bools: none)."""
+    if item is None or isinstance(item, (_bool, np.bool_)):
+        return 0
+    a = _arr(item)
+    if isinstance(a, np.ndarray) and a.dtype == np.bool_:
+        return a.ndim
+    return 1
+
+
+def _check_masks(items: tuple, shape: tuple) -> None:
+    """IndexError (PyTorch's message) for a bool mask that does not match the dims it covers."""
+    used = [0 if i is Ellipsis else _dims_used(i) for i in items]
+    dim = 0
+    for item, n in zip(items, used):
+        if item is Ellipsis:
+            dim = len(shape) - builtins.sum(used[items.index(Ellipsis) + 1 :])
+            continue
+        a = _arr(item)
+        if isinstance(a, np.ndarray) and a.dtype == np.bool_ and a.ndim:
+            for k, m in enumerate(a.shape):
+                if dim + k >= len(shape) or shape[dim + k] != m:
+                    raise IndexError(
+                        f"The shape of the mask {list(a.shape)} at index {k} does not match the "
+                        f"shape of the indexed tensor {list(shape)} at index {dim + k}"
+                    )
+        dim += n
+
+
 # ---------------------------------------------------------------------------------------
 # in-place ops
 # ---------------------------------------------------------------------------------------
@@ -1132,28 +1204,20 @@ def _check_leaf_inplace(t: Any, op: str) -> None:
         )
 
 
-def _check_view_inplace(t: Any, op: str) -> None:
-    """While recording, refuse in-place changes to a view that shares memory with a tensor
-    requiring grad: the change would reach the base's values but not its gradient."""
-    node = t.grad_fn
-    if node is None or not node.fn.is_view or not STATE.grad_enabled:
-        return
-    base = node.parents[0]
-    base_array = base._array if _is_tensor(base) else getattr(base, "out", None)
-    if base_array is not None and not np.may_share_memory(t._array, base_array):
-        return  # e.g. x[[0, 1]] made a copy: writing to it cannot affect x
-    if _is_tensor(base):
-        raise RuntimeError(
-            f"{op}: a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation. Wrap the update in `with tinygrad_lite.no_grad():`, or use the "
-            "out-of-place form."
-        )
-    raise RuntimeError(
-        f"{op}: in-place change of a view (from indexing, view/reshape, transpose/permute or "
-        "expand) of a tensor that requires grad is not supported: the change would reach the "
-        "base tensor's values but not its gradient. Use the out-of-place form (v = v * 2), or "
-        "call .clone() on the view first."
-    )
+def _record_write(t: Any, compute: Any, op: str, other: Any) -> Any:
+    """While recording: if the in-place op ``t = compute(t)`` must be recorded (``t``, ``other``
+    or the base ``t`` is a view of requires grad), record it and return ``t``; else None.
+    On a view the write goes through its base (see ``views.py``: PyTorch's CopySlices)."""
+    info = _views.view_info(t)
+    if not (
+        t._requires_grad
+        or (_is_tensor(other) and other._requires_grad)
+        or (info is not None and info[0]._requires_grad)
+    ):
+        return None
+    if info is None:
+        return _rebase(t, compute(_snapshot(t)), op)
+    return _views.write_through_view(t, compute, op, _rebase)
 
 
 def _write(t: Any, value: np.ndarray, op: str) -> None:
@@ -1183,9 +1247,9 @@ def inplace(t: Any, prim: Any, other: Any, op: str) -> Any:
     """``t = prim(t, other)`` written into ``t``'s own memory (see the Tensor class notes)."""
     if STATE.grad_enabled:  # (the checks and the recording apply only while recording)
         _check_leaf_inplace(t, op)
-        _check_view_inplace(t, op)
-        if t._requires_grad or (_is_tensor(other) and other._requires_grad):
-            return _rebase(t, prim.apply(_snapshot(t), other), op)
+        done = _record_write(t, lambda old: prim.apply(old, other), op, other)
+        if done is not None:
+            return done
     ufunc = prim.inplace_ufunc  # the ufunc that writes the op's result into t (see primitives)
     if ufunc is None:  # copy_
         value = np.asarray(_arr(other))
@@ -1228,9 +1292,10 @@ def _broadcastable(t: Any, other: Any) -> _bool:
 def inplace_unary(t: Any, fn: Any, op: str) -> Any:
     """``t = fn(t)`` written into ``t``'s own memory."""
     _check_leaf_inplace(t, op)
-    _check_view_inplace(t, op)
-    if STATE.grad_enabled and t._requires_grad:
-        return _rebase(t, fn(_snapshot(t)), op)
+    if STATE.grad_enabled:
+        done = _record_write(t, fn, op, None)
+        if done is not None:
+            return done
     prev = switch_grad_mode(False)
     try:
         value = fn(t.detach())._array
@@ -1260,6 +1325,7 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
     counter.last_write_seq = node.seq  # this write made the node's output: not against it
     t.grad_fn = node
     t._requires_grad = True
+    _views.refresh_views(t)  # its views in the graph come out of the new node now
     return t
 
 
@@ -1267,19 +1333,22 @@ def setitem_(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value`` (differentiable when recording, like PyTorch's index_put)."""
     if not isinstance(value, (_f.Tensor, _bool, _int, _float, np.generic, np.ndarray, list, tuple)):
         raise TypeError(f"__setitem__: can't assign a {type(value).__name__} to a Tensor")
-    idx = normalize_index(index)
+    idx = normalize_index(index, t.shape)
     _check_leaf_inplace(t, "__setitem__")
-    _check_view_inplace(t, "__setitem__")
-    if STATE.grad_enabled and (t._requires_grad or (_is_tensor(value) and value._requires_grad)):
-        keep = np.ones(t.shape, dtype=t._array.dtype)
-        keep[idx] = 0
-        part_shape = t._array[idx].shape
+    if STATE.grad_enabled:
         v = value if _is_tensor(value) else np.asarray(value, dtype=t._array.dtype)
-        placed = ScatterAdd.apply(
-            expand(v, part_shape) if _is_tensor(v) else np.broadcast_to(v, part_shape), t.shape, idx
-        )
-        _rebase(t, Add.apply(Mul.apply(_snapshot(t), keep), placed), "__setitem__")
-        return
+
+        def put(old: Any) -> Any:  # a write, as PyTorch's index_put_: the last write wins
+            try:
+                return IndexPut.apply(old, v, idx)
+            except RuntimeError as e:
+                raise RuntimeError(
+                    f"__setitem__: cannot assign value of shape {np.shape(_arr(value))} to "
+                    f"index {index!r} of a tensor of shape {tuple(t.shape)}: {e.__cause__ or e}"
+                ) from None
+
+        if _record_write(t, put, "__setitem__", value) is not None:
+            return
     try:
         t._array[idx] = _arr(value)
     except (TypeError, ValueError) as e:

@@ -78,6 +78,15 @@ def select(mask: Any, a: Any, b: Any) -> Any:
     return np.where(mask, a, b)
 
 
+def masked(g: Any, keep: Any) -> Any:
+    """``g`` where the bool array ``keep`` is true, else exactly 0: the gradient of a masking
+    op. A select, not ``g * keep``: an infinite or NaN ``g`` gives 0 (not NaN) where the
+    mask is 0, as PyTorch. Keeps ``g``'s dtype; the shape is ``g`` and ``keep`` broadcast."""
+    if hasattr(g, "_array"):
+        return Where.apply(keep, g, 0.0)
+    return np.where(keep, g, 0)  # (a Python 0 keeps g's dtype)
+
+
 def cast(g: Any, dtype: np.dtype) -> Any:
     """``g`` converted to NumPy dtype ``dtype``."""
     if isinstance(g, (np.ndarray, np.generic)):
@@ -207,37 +216,46 @@ class Pow(Primitive):
 
 
 class Maximum(Primitive):
-    """f(x, y) = max(x, y); a tie splits the gradient evenly"""
+    """f(x, y) = max(x, y); a tie splits the gradient evenly, a NaN sends it to both"""
 
     promotes = True
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = np.maximum(x, y)
-        ctx.saved = (((x > y) + 0.5 * (x == y)).astype(out.dtype, copy=False),)
-        return out
+        ctx.saved = (np.less(x, y), np.greater(x, y), np.equal(x, y))  # (x loses, y loses, tie)
+        return np.maximum(x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (share,) = ctx.saved
-        return g * share, g * (1 - share)
+        return _pick_backward(ctx, g)
 
 
 class Minimum(Primitive):
-    """f(x, y) = min(x, y); a tie splits the gradient evenly"""
+    """f(x, y) = min(x, y); a tie splits the gradient evenly, a NaN sends it to both"""
 
     promotes = True
 
     @staticmethod
     def forward(ctx: Ctx, x, y):
-        out = np.minimum(x, y)
-        ctx.saved = (((x < y) + 0.5 * (x == y)).astype(out.dtype, copy=False),)
-        return out
+        ctx.saved = (np.greater(x, y), np.less(x, y), np.equal(x, y))  # (x loses, y loses, tie)
+        return np.minimum(x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        (share,) = ctx.saved
-        return g * share, g * (1 - share)
+        return _pick_backward(ctx, g)
+
+
+def _pick_backward(ctx: Ctx, g: Any) -> tuple:
+    """Gradients of max/min(x, y): g to the input that was picked, g/2 to each at a tie,
+    nothing to the one that lost (a select: an inf ``g`` stays out of the loser). Where
+    either is NaN neither lost, and both get g (PyTorch's rule)."""
+    x_lost, y_lost, tie = ctx.saved
+    to_x, to_y = ctx.parents
+    if tie.any():
+        g = select(tie, g * 0.5, g)
+    return (masked(g, ~x_lost) if to_x is not None else None), (
+        masked(g, ~y_lost) if to_y is not None else None
+    )
 
 
 class Where(Primitive):
@@ -248,13 +266,18 @@ class Where(Primitive):
     @staticmethod
     def forward(ctx: Ctx, cond, x, y):
         cond = np.asarray(cond, dtype=bool)
-        ctx.saved = (cond, ~cond)
+        ctx.saved = (cond,)
         return np.where(cond, x, y)
 
     @staticmethod
     def backward(ctx: Ctx, g):
-        cond, not_cond = ctx.saved
-        return None, g * cond, g * not_cond
+        (cond,) = ctx.saved
+        to_x, to_y = ctx.parents[1:]
+        return (
+            None,
+            (masked(g, cond) if to_x is not None else None),
+            (masked(g, ~cond) if to_y is not None else None),
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -277,6 +300,8 @@ class Neg(Primitive):
 class Exp(Primitive):
     """f(x) = e^x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.exp(x)
@@ -292,6 +317,8 @@ class Exp(Primitive):
 class Log(Primitive):
     """f(x) = ln x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         ctx.saved = (x,)
@@ -306,6 +333,8 @@ class Log(Primitive):
 class Log1p(Primitive):
     """f(x) = ln(1 + x)"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         ctx.saved = (x,)
@@ -319,6 +348,8 @@ class Log1p(Primitive):
 
 class Expm1(Primitive):
     """f(x) = e^x - 1"""
+
+    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -335,6 +366,8 @@ class Expm1(Primitive):
 class Sqrt(Primitive):
     """f(x) = √x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.sqrt(x)
@@ -349,6 +382,8 @@ class Sqrt(Primitive):
 
 class Rsqrt(Primitive):
     """f(x) = 1 / √x"""
+
+    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -365,6 +400,8 @@ class Rsqrt(Primitive):
 class Reciprocal(Primitive):
     """f(x) = 1 / x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         out = 1 / x
@@ -380,6 +417,8 @@ class Reciprocal(Primitive):
 class Sin(Primitive):
     """f(x) = sin x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         ctx.saved = (x,)
@@ -394,6 +433,8 @@ class Sin(Primitive):
 class Cos(Primitive):
     """f(x) = cos x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         ctx.saved = (x,)
@@ -407,6 +448,8 @@ class Cos(Primitive):
 
 class Tan(Primitive):
     """f(x) = tan x"""
+
+    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -423,6 +466,8 @@ class Tan(Primitive):
 class Tanh(Primitive):
     """f(x) = tanh x"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         out = np.tanh(x)
@@ -438,10 +483,12 @@ class Tanh(Primitive):
 class Sigmoid(Primitive):
     """f(x) = 1 / (1 + e^-x), computed without overflow"""
 
+    promotes = True  # on integers or bools: the default float dtype
+
     @staticmethod
     def forward(ctx: Ctx, x):
         e = np.exp(-np.abs(x))
-        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(e.dtype, copy=False)
         ctx.saved = (out,)
         return out
 
@@ -463,7 +510,7 @@ class Relu(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         (out,) = ctx.saved
-        return g * (values(out) > 0)
+        return masked(g, values(out) > 0)
 
 
 class LeakyRelu(Primitive):
@@ -523,16 +570,19 @@ class Clamp(Primitive):
     @staticmethod
     def backward(ctx: Ctx, g):
         (inside,) = ctx.saved
-        return g * inside, None, None
+        return masked(g, inside), None, None
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
     """Elementwise error function (NumPy has none); exact to double precision."""
-    return np.asarray(np.frompyfunc(math.erf, 1, 1)(x), dtype=x.dtype)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64  # (ints: see promotes)
+    return np.asarray(np.frompyfunc(math.erf, 1, 1)(x), dtype=dtype)
 
 
 class Erf(Primitive):
     """f(x) = erf(x) = 2/√π ∫₀ˣ e^(-t²) dt"""
+
+    promotes = True  # on integers or bools: the default float dtype
 
     @staticmethod
     def forward(ctx: Ctx, x):
@@ -600,12 +650,24 @@ class Clone(Primitive):
 # ---------------------------------------------------------------------------------------
 
 
+_F16 = np.dtype(np.float16)
+# what a sum of these dtypes adds up in, and the result dtype for that (PyTorch's rules)
+_ACCUMULATE = {_F16: np.dtype(np.float32), np.dtype(np.bool_): np.dtype(np.int64)}
+_ACCUMULATE.update(
+    {np.dtype(t): np.dtype(np.int64) for t in (np.int8, np.int16, np.int32, np.uint8)}
+)
+_SUM_RESULT = {np.dtype(np.float32): _F16, np.dtype(np.int64): np.dtype(np.int64)}
+
+
 class Sum(Primitive):
     """f(x) = Σ x over dim"""
 
     @staticmethod
     def forward(ctx: Ctx, x, dim, keepdim):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        acc = _ACCUMULATE.get(x.dtype)
+        if acc is not None:  # float16 adds up in float32; integers and bools in int64
+            return x.sum(axis=dim, keepdims=keepdim, dtype=acc).astype(_SUM_RESULT[acc])
         return x.sum(axis=dim, keepdims=keepdim)
 
     @staticmethod
@@ -619,6 +681,10 @@ class Mean(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, dim=None, keepdim=False):
         ctx.in_shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        if x.dtype is _F16:  # float16 adds up in float32, as PyTorch
+            ctx.n = n = x.size // max(math.prod(_keepdim_shape(x.shape, dim)), 1)
+            total = _add_reduce(x, dim, np.float32, None, keepdim)
+            return (total / n if n else total * np.nan).astype(_F16)
         total = _add_reduce(x, dim, None, None, keepdim)  # = x.sum(dim, keepdims=), faster
         ctx.n = n = x.size // total.size if total.size else 0
         return total / n if n else total * np.nan  # the mean of nothing is nan
@@ -673,18 +739,25 @@ def _prod_of_others(x: np.ndarray, dim: Any) -> np.ndarray:
 
 
 def _prod_of_others_tensor(x: Any, dim: Any) -> Any:
-    """``_prod_of_others`` as a differentiable Tensor formula (for ``create_graph=True``).
+    """``_prod_of_others`` as a differentiable Tensor formula (for ``create_graph=True``): the
+    product of the elements before each one times the product of those after it, two
+    running products (``Cumprod``) over the reduced dims. Exact at every order, whatever
+    the number of zeros."""
+    from .primitives_scan import Cumprod, flip  # (that module builds on this one)
 
-    With ``nz`` = x with zeros replaced by 1 and ``c`` zeros in a slice:
-    others_i = Π(nz) / nz_i times (1 if c == 0; if c == 1: 1 at the zero, else that zero's
-    value; 0 if c >= 2). Exact values, and exact derivatives where a slice has at most one zero.
-    """
-    zero = x._array == 0
-    nz = Where.apply(zero, 1.0, x)
-    count = zero.sum(axis=dim, keepdims=True)
-    zero_value = Sum.apply(Where.apply(zero, x, 0.0), dim, True)  # the one zero, as a Tensor
-    scale = Where.apply(count == 1, Where.apply(zero, 1.0, zero_value), (count == 0) * 1.0)
-    return Prod.apply(nz, dim, True) / nz * scale
+    nd = x.ndim
+    if nd == 0:
+        return x * 0 + 1
+    dims = tuple(range(nd)) if dim is None else dim if isinstance(dim, tuple) else (dim,)
+    dims = tuple(d % nd for d in dims)
+    order = tuple(i for i in range(nd) if i not in dims) + dims
+    moved = x.permute(order)
+    flat = moved.reshape(moved.shape[: nd - len(dims)] + (-1,))
+    last = flat.ndim - 1
+    one = np.ones(flat.shape[:-1] + (1,), dtype=x._array.dtype)
+    before = Cumprod.apply(Cat.apply(last, one, flat[..., :-1]), last)
+    after = flip(Cumprod.apply(flip(Cat.apply(last, flat[..., 1:], one), last), last), last)
+    return (before * after).reshape(moved.shape).permute(tuple(np.argsort(order).tolist()))
 
 
 class Amax(Primitive):
@@ -711,6 +784,23 @@ class Amin(Primitive):
     def backward(ctx: Ctx, g):
         (share,) = ctx.saved
         return _unreduce(g, ctx) * share, None, None
+
+
+class Extreme(Primitive):
+    """f(x) = the max (or min) of all of x (``x.max()``); the elements equal to it share the
+    gradient evenly (the NaN ones if it is NaN), the others get exactly 0"""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, reduce):
+        out = reduce(x)
+        hit = np.isnan(x) if np.isnan(out) else x == out
+        ctx.saved = (hit, np.asarray(hit.sum(), x.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        hit, count = ctx.saved
+        return masked(g / count, hit), None
 
 
 def _extremum(ctx: Ctx, x: np.ndarray, dim: Any, keepdim: bool, reduce: Any) -> np.ndarray:
@@ -827,7 +917,12 @@ class GetItem(Primitive):
     @staticmethod
     def forward(ctx: Ctx, x, index):
         ctx.in_shape, ctx.index = x.shape, index
-        return x[index]
+        out = x[index]
+        if type(out) is not np.ndarray and _is_basic(index):  # x[i] of a 1-D x: a NumPy
+            out = x[
+                (*(index if type(index) is tuple else (index,)), Ellipsis)
+            ]  # scalar; a 0-d view
+        return out
 
     @staticmethod
     def backward(ctx: Ctx, g):
@@ -870,6 +965,29 @@ class ScatterAdd(Primitive):
     @staticmethod
     def backward(ctx: Ctx, gg):
         return gg[ctx.index], None, None
+
+
+class IndexPut(Primitive):
+    """f(x, v) = x with v written at index (``x[index] = v``; a repeated index: the last
+    write wins). The gradient: g where x was kept, g[index] for v (each write gets it)."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x, v, index):
+        out = x.copy()
+        out[index] = v
+        written = np.zeros(x.shape, dtype=bool)
+        written[index] = True
+        ctx.kept, ctx.index = ~written, index
+        return out
+
+    @staticmethod
+    def backward(ctx: Ctx, g):
+        to_x, to_v = ctx.parents[:2]
+        return (
+            (masked(g, ctx.kept) if to_x is not None else None),
+            (g[ctx.index] if to_v is not None else None),
+            None,
+        )
 
 
 class NllLoss(Primitive):
@@ -983,8 +1101,8 @@ PRIMITIVES: dict[str, type] = {
         Add, Sub, Mul, Div, Pow, Maximum, Minimum, Where,
         Neg, Exp, Log, Log1p, Expm1, Sqrt, Rsqrt, Reciprocal, Sin, Cos, Tan, Tanh,
         Sigmoid, Relu, LeakyRelu, Abs, Sign, Clamp, Erf, Rounding, Cast, CopyFrom, Clone,
-        Sum, Mean, Prod, Amax, Amin, LogSoftmax, Softmax,
-        Reshape, Permute, Expand, GetItem, ScatterAdd, NllLoss, Cat, MatMul, Linear,
+        Sum, Mean, Prod, Amax, Amin, Extreme, LogSoftmax, Softmax,
+        Reshape, Permute, Expand, GetItem, ScatterAdd, IndexPut, NllLoss, Cat, MatMul, Linear,
     )
 }  # fmt: skip
 """Every primitive by name: the registry tools (docs, tests, the tape printer) read."""

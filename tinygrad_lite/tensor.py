@@ -89,6 +89,7 @@ class Tensor:
         "grad_fn",
         "_version_counter",
         "_hooks",
+        "_base",  # set only on views, read with getattr(t, "_base", None): see views.py
         "__weakref__",
     )
     __array_priority__ = 1000
@@ -179,7 +180,7 @@ class Tensor:
     def data(self) -> Tensor:
         """A Tensor sharing this one's array, detached from the graph; in-place changes to it
         are not tracked (PyTorch's ``.data``)."""
-        return Tensor._make(self._array, None, False)
+        return Tensor._make(self._array.view(), None, False)  # (see detach)
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -297,7 +298,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self._array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._array.shape[0]))
+        return iter(ops.unbind(self, 0))  # (views, refused in-place while recorded: PyTorch)
 
     # Identity hash (as PyTorch), done in C: the engine's dict lookups on leaves stay cheap.
     __hash__ = object.__hash__
@@ -411,8 +412,11 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """The same values (shared array and version counter), cut from the graph."""
-        return Tensor._make(self._array, None, False, _function.version_counter(self))
+        """The same values (shared memory and version counter), cut from the graph: a
+        constant, also to higher-order gradients. Its array is a new view of the memory, so
+        that the values an op saves are never mistaken for this tensor's (they are matched
+        to inputs by the array object)."""
+        return Tensor._make(self._array.view(), None, False, _function.version_counter(self))
 
     def detach_(self) -> Tensor:
         _function.version_counter(self)  # (the node that made it keeps seeing its writes)
@@ -441,6 +445,8 @@ class Tensor:
         if self.grad_fn is None:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self.retains_grad:  # a second call changes nothing (one hook, one .grad)
             return
         import weakref
 
@@ -601,7 +607,7 @@ class Tensor:
         return ops.invert(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return GetItem.apply(self, ops.normalize_index(index))
+        return GetItem.apply(self, ops.normalize_index(index, self._array.shape))
 
     def __setitem__(self, index: Any, value: Any) -> None:
         ops.setitem_(self, index, value)
@@ -817,8 +823,12 @@ class Tensor:
         return ops.log_softmax(self, dim)
 
     @numpy_keywords
-    def cumsum(self, dim: int) -> Tensor:
-        return ops.cumsum(self, dim)
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumsum(self, dim, dtype=dtype)
+
+    @numpy_keywords
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return ops.cumprod(self, dim, dtype=dtype)
 
     @numpy_keywords
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -967,7 +977,7 @@ class Tensor:
                 raise ops._inplace_error(self, 0, "zero_", e) from None
             _function.bump_version(self)
             return self
-        return ops.inplace_unary(self, lambda t: ops.where(False, t, 0), "zero_")
+        return ops.inplace(self, CopyFrom, 0.0, "zero_")
 
     def fill_(self, value: Any) -> Tensor:
         """Every element set to ``value`` (a number or 0-d tensor), also over inf/NaN."""
@@ -980,7 +990,7 @@ class Tensor:
             raise TypeError(
                 f"fill_(): argument 'value' must be a Number, not {type(value).__name__}"
             )
-        return ops.inplace_unary(self, lambda t: ops.where(False, t, value), "fill_")
+        return ops.inplace(self, CopyFrom, value, "fill_")  # (a write: inf/NaN replaced)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
         return ops.inplace(self, CopyFrom, src, "copy_")

@@ -34,7 +34,6 @@ _VIEWS = "views and in-place ops on views (issue 19, 'Wrong values and gradients
 _PROMOTION = "float ops on int/bool tensors and type promotion (issue 19, 'Wrong values')"
 _MASKING = "masking ops' gradients at ties/inf and their second derivatives (issue 19)"
 _NORM = "norm at zero / p=0 / p=-inf (issue 19, 'Wrong values and gradients')"
-_SETITEM = "index assignment under autograd (issue 19, 'Wrong values and gradients')"
 _DETACH = "second order: a detach()ed copy is matched to its source (issue 19, 'Wrong values')"
 # ops whose values differ from PyTorch's when their input holds inf/NaN
 NONFINITE_VALUES = {
@@ -53,15 +52,8 @@ NONFINITE_VALUES = {
 SQRT_AT_ZERO = {"std", "std_correction", "norm", "norm_dim", "F.normalize"}
 KNOWN: dict[tuple, str] = {
     ("error", "getitem"): "several Ellipsis in one index raise IndexError (PyTorch accepts)",
-    ("error", "view_inplace"): _VIEWS,
-    ("value", "view_inplace"): _VIEWS,
-    ("grad", "view_inplace"): _VIEWS,
-    ("requires_grad", "copy_"): _VIEWS,
-    ("value", "setitem"): _SETITEM,
-    ("value", "setitem_scalar"): _SETITEM,
-    ("value", "setitem_mask"): _SETITEM,
-    ("grad", "setitem"): _SETITEM,
-    ("grad2", "setitem"): _SETITEM,
+    ("error", "view_inplace"): _VIEWS,  # copyslices: 0-d/one-element views (seeds 0, 323)
+    ("requires_grad", "copy_"): _VIEWS,  # (seed 699)
     ("error", "setitem"): "writing a float into a bool/int tensor by index (casting)",
     ("error", "setitem_scalar"): "writing a float into a bool/int tensor by index (casting)",
     ("error", "setitem_mask"): "writing a float into a bool/int tensor by index (casting)",

@@ -109,7 +109,19 @@ def run_backward(
     for leaf, g in grads.items():
         if only is None or leaf in only:
             accumulate_into_leaf(leaf, g, create_graph)
+    fill_non_leaf_grads(inputs, captured, create_graph)
     return None
+
+
+def fill_non_leaf_grads(inputs: Any, captured: dict, create_graph: bool) -> None:
+    """``backward(inputs=[t])`` with a non-leaf ``t``: its gradient goes into ``t.grad``
+    (added to what is there), as PyTorch does."""
+    Tensor = _function.Tensor
+    for t in inputs or ():
+        g = captured.get(t.grad_fn) if t.grad_fn is not None else None
+        if g is not None:
+            g = g if isinstance(g, Tensor) else Tensor._make(np.array(g), None, False)
+            t._grad = g if t._grad is None else t._grad + g  # (the slot: see accumulate_into_leaf)
 
 
 def _add_to(grads: dict, key: Any, g: Any) -> None:

@@ -31,6 +31,7 @@ __all__ = ["Node", "Function", "Primitive", "FunctionCtx", "VersionCounter", "bu
            "version_counter"]  # fmt: skip
 
 Tensor: Any = None  # bound by tinygrad_lite.tensor (import cycle: Tensor methods call us)
+record_view: Any = None  # views.record_view, bound by tinygrad_lite.views
 
 next_seq = itertools.count().__next__  # creation order of nodes and writes: a topological order
 
@@ -225,6 +226,10 @@ def _apply(fn: Any, *args: Any) -> Any:
     node = Node(fn, parents) if record or not fn.array_mode else UNRECORDED
     if fn.array_mode:
         arrays = [a._array if isinstance(a, Tensor) else a for a in args]
+        if fn.promotes and len(arrays) == 1 and _not_float(arrays[0]):
+            # a float op (exp, sigmoid, ...) of integers or bools runs in the default float
+            # dtype, as PyTorch (NumPy would pick float16 for int8, float64 for int64)
+            arrays[0] = arrays[0].astype(_dt.get_default_dtype().numpy)
         try:
             out = fn.forward(node, *arrays)
         except (ValueError, TypeError) as e:
@@ -241,7 +246,10 @@ def _output(fn: Any, node: Any, record: bool, out: np.ndarray, args: tuple) -> A
     shares its input's version counter)."""
     version = version_counter(args[0]) if fn.is_view else None
     if not record:
-        return Tensor._make(out, None, False, version)
+        t = Tensor._make(out, None, False, version)
+        if fn.is_view:  # views.py remembers its base (for in-place writes through it)
+            record_view(t, fn, args)
+        return t
     node.out, node.shape, node.out_version = out, out.shape, version
     if node.saved or any(p is None for p in node.parents):  # which saved array is which (see
         node.args = args  # Node._source), and the constant inputs the viz tools show
@@ -251,7 +259,15 @@ def _output(fn: Any, node: Any, record: bool, out: np.ndarray, args: tuple) -> A
         from .anomaly import on_forward  # imported only in anomaly mode
 
         on_forward(node, out, [getattr(a, "_array", a) for a in args])
-    return Tensor._make(out, node, True, version)
+    t = Tensor._make(out, node, True, version)
+    if fn.is_view:
+        record_view(t, fn, args)
+    return t
+
+
+def _not_float(a: Any) -> bool:
+    """True for an integer or bool array (the input a float op converts first)."""
+    return type(a) is np.ndarray and a.dtype.kind != "f"
 
 
 def _parent(a: Any) -> Any:
@@ -264,15 +280,18 @@ def _parent(a: Any) -> Any:
 def _result_array(fn: Any, node: Any, out: Any, args: tuple) -> np.ndarray:
     """``out`` as an array of PyTorch's result dtype; the values saved for backward follow.
 
-    NumPy returns scalars for 0-d results, and widens int + float, or float32 +
-    ``np.float64(2)``, to float64. PyTorch gives the default float dtype (float32) unless a
-    float64 tensor was an operand; so do we, for Primitives with ``promotes = True``.
+    NumPy returns scalars for 0-d results and promotes by its own rules (int + float or
+    float32 + a 0-d float64 give float64). For Primitives with ``promotes = True`` the result
+    gets PyTorch's dtype: ``dtypes.result_type`` of the operands, or the default float dtype
+    where a float op ran on integers or bools.
     """
     raw, out, dtype = out, np.asarray(out), None
-    if fn.promotes and out.dtype == np.float64:
-        arrays = [getattr(a, "_array", a) for a in args]
-        if not any(type(a) is np.ndarray and a.dtype == np.float64 for a in arrays):
-            dtype = _dt.get_default_dtype().numpy
+    if fn.promotes:
+        want = _dt.result_type(*args)
+        if out.dtype.kind == "f" and want.kind != "f":
+            want = _dt.get_default_dtype().numpy
+        if out.dtype != want:
+            dtype = want
             out = out.astype(dtype)
     if out is not raw and node is not UNRECORDED and node.saved:
         node.saved = tuple(out if s is raw else _narrowed(s, dtype) for s in node.saved)
@@ -291,7 +310,12 @@ def _narrowed(value: Any, dtype: Any) -> Any:
 
 def _forward_with_tensors(fn: Any, node: Node, args: tuple) -> np.ndarray:
     """Run a user Function's forward on detached Tensors under no_grad; return an array."""
-    detached = tuple(a.detach() if isinstance(a, Tensor) else a for a in args)
+    # (the input's own array, not detach()'s new view: what forward saves is traced back to
+    # the inputs by the array object, see Node._source)
+    detached = tuple(
+        Tensor._make(a._array, None, False, version_counter(a)) if isinstance(a, Tensor) else a
+        for a in args
+    )
     previous = switch_grad_mode(False)
     try:
         result = fn.forward(node, *detached)

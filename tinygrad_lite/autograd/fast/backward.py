@@ -169,6 +169,8 @@ def run_backward(
         if ownership is None and type(g) is np.ndarray and g.size >= GradOwnership.MIN_SIZE:
             ownership = GradOwnership(grad_outputs, only_array_code and not keep)
         accumulate_into_leaf(leaf, g, create_graph, ownership)
+    if capture_nodes:
+        _engine.fill_non_leaf_grads(inputs, captured, create_graph)
     return None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import dtypes as _dt
 from .. import function as _function
 from ..errors import forward_error
 from ..function import UNRECORDED, Node, next_seq, version_counter
@@ -26,6 +27,7 @@ __all__ = ["apply_for", "arity", "mean_of_all_for", "needs_input_grad"]
 _new = object.__new__
 _F64 = np.dtype(np.float64)
 _NUMBERS = (float, int)
+_FLOAT_SCALARS = (np.float16, np.float32, np.float64)  # (what the scalar-math path runs on)
 # Ops whose NumPy scalar math gives the same bits as the ufunc (one IEEE operation);
 # ``power`` is not among them: NumPy's scalar pow and its ufunc loop may round differently.
 EXACT_SCALAR_UFUNCS = (np.add, np.subtract, np.multiply, np.true_divide)
@@ -54,10 +56,14 @@ def _new_node(fn: type, parents: tuple) -> Node:
 def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
     """The output Tensor of ``fn`` on ``args`` in the general case (``_apply``'s step 3)."""
     Tensor = _function.Tensor
-    out = _function._result_array(fn, node, out, args)
+    if not (fn.promotes and type(out) is np.ndarray and _same_dtype(out.dtype, args)):
+        out = _function._result_array(fn, node, out, args)  # (else: nothing to change)
     version = version_counter(args[0]) if fn.is_view else None
     if node is UNRECORDED:
-        return Tensor._make(out, None, False, version)
+        t = Tensor._make(out, None, False, version)
+        if version is not None:  # a view: views.py remembers its base (as _apply does)
+            _function.record_view(t, fn, args)
+        return t
     node.out, node.shape, node.out_version = out, out.shape, version
     saved = node.saved  # args: saved inputs (for _source) and constant inputs (for viz)
     p = node.parents  # (identity tests: `None in p` would compare Tensors elementwise)
@@ -71,7 +77,21 @@ def finish(fn: Any, node: Any, out: Any, args: tuple) -> Any:
             from ..anomaly import on_forward
 
             on_forward(node, out, [getattr(a, "_array", a) for a in args])
-    return Tensor._make(out, node, True, version)
+    t = Tensor._make(out, node, True, version)
+    if version is not None:
+        _function.record_view(t, fn, args)
+    return t
+
+
+def _same_dtype(dtype: np.dtype, args: tuple) -> bool:
+    """True if every argument is a Tensor or array of ``dtype``: then it is PyTorch's result
+    dtype too, and ``dtypes.result_type`` need not run (it costs microseconds)."""
+    Tensor = _function.Tensor
+    for a in args:
+        a = a._array if isinstance(a, Tensor) else a
+        if type(a) is not np.ndarray or a.dtype is not dtype:
+            return False
+    return True
 
 
 def _apply_any(fn: Any, *args: Any) -> Any:
@@ -115,6 +135,8 @@ def _apply1_for(fn: Any) -> Any:
                 node.parents = (x.grad_fn or x,)
                 node.seq = next_seq()
                 node.saved = node.args = node.out_version = node.hooks = None
+            if promotes and xa.dtype.kind != "f":  # (one input that promotes: a float op)
+                xa = xa.astype(_dt.get_default_dtype().numpy)  # ints, bools: as _apply does
         else:
             xa = x
         try:
@@ -125,7 +147,12 @@ def _apply1_for(fn: Any) -> Any:
             if node is not UNRECORDED and node.saved:
                 return finish(fn, node, out, (x,))  # (saved values may refer to it)
             out = np.asarray(out)
-        if view or WATCHING_THREADS or promotes and out.dtype is _F64:
+        if (
+            view
+            or WATCHING_THREADS
+            or promotes
+            and (type(xa) is not np.ndarray or out.dtype is not xa.dtype)
+        ):
             return finish(fn, node, out, (x,))
         t = _new(Tensor)  # (= finish's usual case)
         t._array = out
@@ -152,6 +179,7 @@ def _apply2_for(fn: Any) -> Any:
     forward, op = fn.forward, fn.__name__.lower()
     promotes, view = fn.promotes, fn.is_view
     exact_scalar_math = promotes and fn.inplace_ufunc in EXACT_SCALAR_UFUNCS
+    ndarray = np.ndarray
 
     def apply(x: Any, y: Any) -> Any:
         px = py = None
@@ -185,7 +213,18 @@ def _apply2_for(fn: Any) -> Any:
             if node is not UNRECORDED and node.saved:
                 return finish(fn, node, out, (x, y))  # (saved values may refer to it)
             out = np.asarray(out)
-        if view or WATCHING_THREADS or promotes and out.dtype is _F64:
+        if (
+            view
+            or WATCHING_THREADS
+            or promotes
+            and not (  # NumPy's result dtype is PyTorch's when the first operand has dims
+                # and gives its dtype (or it is the scalar-math path's float and a number)
+                type(xa) is ndarray
+                and xa.ndim
+                and out.dtype is xa.dtype
+                or type(xa) in _FLOAT_SCALARS
+            )
+        ):
             return finish(fn, node, out, (x, y))
         t = _new(Tensor)  # (= finish's usual case)
         t._array = out

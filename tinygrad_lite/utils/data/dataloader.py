@@ -32,8 +32,9 @@ def default_collate(batch: Sequence[Any]) -> Any:
     """Combine a list of samples into a batch, as PyTorch's ``default_collate``.
 
     Tensors are stacked along a new dim 0; NumPy arrays become stacked tensors; Python
-    floats a float64 tensor, ints an int64 tensor, bools a bool tensor; strings stay a list;
-    dicts, tuples (to a list) and lists are collated element by element.
+    floats a float64 tensor; a batch that starts with an int or bool gets the dtype
+    ``tensor(batch)`` infers (int64, bool, or the default float if a float is in it);
+    strings stay a list; dicts, tuples (to a list) and lists are collated element by element.
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
@@ -55,12 +56,12 @@ def default_collate(batch: Sequence[Any]) -> Any:
         if isinstance(elem, np.ndarray):
             return default_collate([_wrap(np.asarray(b)) for b in batch])
         return _wrap(np.array(batch))
-    if isinstance(elem, bool):
-        return _wrap(np.array(batch, dtype=np.bool_))
     if isinstance(elem, float):
         return _wrap(np.array(batch, dtype=np.float64))
-    if isinstance(elem, int):
-        return _wrap(np.array(batch, dtype=np.int64))
+    if isinstance(elem, int):  # (and bool) as PyTorch: tensor(batch) infers the dtype, so
+        from ...factories import tensor  # [1, 2.5] stays float, [True, 2] is int64
+
+        return tensor(list(batch))
     if isinstance(elem, (str, bytes)):
         return list(batch)
     if isinstance(elem, Mapping):
