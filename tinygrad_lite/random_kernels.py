@@ -187,7 +187,8 @@ _SPLIT = float(2**27 + 1)
 
 def fma64(a: Any, b: Any, c: Any) -> np.ndarray:
     """float64 ``a*b + c`` with the product kept exact (Dekker's TwoProduct) and one final
-    rounding of the three parts, i.e. a fused multiply-add (barring sub-ulp double ties)."""
+    rounding of the three parts, i.e. a fused multiply-add (barring sub-ulp double ties, and
+    products so small that they underflow, which the random kernels never form)."""
     a, b, c = np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64)
     p = a * b
     ta, tb = _SPLIT * a, _SPLIT * b
