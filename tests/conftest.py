@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
@@ -14,6 +16,7 @@ settings.register_profile(
     max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),  # in CI the same examples every run
 )
 settings.load_profile("tinygrad_lite")
 
