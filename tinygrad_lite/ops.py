@@ -70,6 +70,13 @@ def _is_tensor(x: Any) -> _bool:
     return isinstance(x, _f.Tensor)
 
 
+def tensor_arg(x: Any, op: str, name: str = "input") -> Any:
+    """``x`` itself if it is a Tensor; else PyTorch's TypeError naming ``op`` and the argument."""
+    if not isinstance(x, _f.Tensor):
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+    return x
+
+
 def _arr(x: Any) -> Any:
     """The array behind a Tensor; anything else unchanged."""
     return x._array if isinstance(x, _f.Tensor) else x

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from . import ops as _ops
-from .autograd import function as _f
 from .primitives_linalg import Det, Inverse, Svd, svd_sizes, unpack_svd
 
 __all__ = ["mv", "cross", "cdist", "tensordot", "diagonal", "einsum", "inverse", "det", "svd"]
@@ -25,10 +24,7 @@ SvdResult = namedtuple("svd", ["U", "S", "V"])
 LinalgSvdResult = namedtuple("svd", ["U", "S", "Vh"])
 
 
-def _tensor_arg(x: Any, op: str, name: str = "input") -> Any:
-    if not isinstance(x, _f.Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return x
+_tensor_arg = _ops.tensor_arg
 
 
 def mv(input: Any, vec: Any) -> Any:

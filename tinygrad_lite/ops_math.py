@@ -23,10 +23,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _tensor_arg(x: Any, op: str, name: str = "input") -> Any:
-    if not isinstance(x, _f.Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return x
+_tensor_arg = _ops.tensor_arg
 
 
 def sinh(input: Any) -> Any:
@@ -121,11 +118,6 @@ def bitwise_not(input: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 # in-place forms
 # ---------------------------------------------------------------------------------------
-
-
-def inplace_unary(t: Any, fn: Any, op: str) -> Any:
-    """``t.op_()`` for an element-wise ``fn``: the result written into ``t``."""
-    return _ops.inplace_unary(t, fn, op)
 
 
 def inplace_view(t: Any, fn: Any, op: str) -> Any:

@@ -15,10 +15,7 @@ from .autograd import function as _f
 __all__ = ["flip", "fliplr", "flipud", "roll", "repeat_interleave", "diff", "meshgrid", "kron"]
 
 
-def _tensor_arg(x: Any, op: str, name: str = "input") -> Any:
-    if not isinstance(x, _f.Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return x
+_tensor_arg = _ops.tensor_arg
 
 
 def _dims(x: Any, dims: Any, op: str) -> tuple:

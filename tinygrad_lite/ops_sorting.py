@@ -21,10 +21,7 @@ SortResult = namedtuple("sort", ["values", "indices"])
 HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
 
 
-def _tensor_arg(x: Any, op: str, name: str = "input") -> Any:
-    if not isinstance(x, _f.Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-    return x
+_tensor_arg = _ops.tensor_arg
 
 
 def _sort_indices(a: np.ndarray, dim: int, descending: bool) -> np.ndarray:

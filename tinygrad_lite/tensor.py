@@ -1122,66 +1122,66 @@ class Tensor:
     def is_mps(self) -> bool:
         return False
 
-    # in-place forms (the result written into this tensor; see ops_math.inplace_unary)
+    # in-place forms (the result written into this tensor; see ops.inplace_unary)
     def sin_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.sin, "sin_")
+        return ops.inplace_unary(self, ops.sin, "sin_")
 
     def cos_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.cos, "cos_")
+        return ops.inplace_unary(self, ops.cos, "cos_")
 
     def tan_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.tan, "tan_")
+        return ops.inplace_unary(self, ops.tan, "tan_")
 
     def tanh_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.tanh, "tanh_")
+        return ops.inplace_unary(self, ops.tanh, "tanh_")
 
     def sigmoid_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.sigmoid, "sigmoid_")
+        return ops.inplace_unary(self, ops.sigmoid, "sigmoid_")
 
     def relu_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.relu, "relu_")
+        return ops.inplace_unary(self, ops.relu, "relu_")
 
     def exp_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.exp, "exp_")
+        return ops.inplace_unary(self, ops.exp, "exp_")
 
     def log_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.log, "log_")
+        return ops.inplace_unary(self, ops.log, "log_")
 
     def sqrt_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.sqrt, "sqrt_")
+        return ops.inplace_unary(self, ops.sqrt, "sqrt_")
 
     def abs_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.abs, "abs_")
+        return ops.inplace_unary(self, ops.abs, "abs_")
 
     def neg_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.neg, "neg_")
+        return ops.inplace_unary(self, ops.neg, "neg_")
 
     def reciprocal_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.reciprocal, "reciprocal_")
+        return ops.inplace_unary(self, ops.reciprocal, "reciprocal_")
 
     def square_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.square, "square_")
+        return ops.inplace_unary(self, ops.square, "square_")
 
     def floor_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.floor, "floor_")
+        return ops.inplace_unary(self, ops.floor, "floor_")
 
     def ceil_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.ceil, "ceil_")
+        return ops.inplace_unary(self, ops.ceil, "ceil_")
 
     def round_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.round, "round_")
+        return ops.inplace_unary(self, ops.round, "round_")
 
     def trunc_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.trunc, "trunc_")
+        return ops.inplace_unary(self, ops.trunc, "trunc_")
 
     def sign_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops.sign, "sign_")
+        return ops.inplace_unary(self, ops.sign, "sign_")
 
     def sinh_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops_math.sinh, "sinh_")
+        return ops.inplace_unary(self, ops_math.sinh, "sinh_")
 
     def cosh_(self) -> Tensor:
-        return ops_math.inplace_unary(self, ops_math.cosh, "cosh_")
+        return ops.inplace_unary(self, ops_math.cosh, "cosh_")
 
     def unsqueeze_(self, dim: int) -> Tensor:
         return ops_math.inplace_view(self, lambda t: ops.unsqueeze(t, dim), "unsqueeze_")
