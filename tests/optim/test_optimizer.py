@@ -270,3 +270,24 @@ def test_named_parameters_and_group_dicts_as_pytorch():
     group = {"params": [a]}
     opt = SGD([group], lr=0.1)
     assert opt.param_groups[0] is group and group["lr"] == 0.1  # filled in place, as PyTorch
+
+
+STEP_COUNTING = ["Adam", "AdamW", "Adagrad", "RMSprop", "Adamax", "NAdam", "RAdam", "ASGD",
+                 "Adadelta"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", STEP_COUNTING)
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_the_step_counter_has_pytorchs_scalar_dtype(name, default):
+    # PyTorch: float64 under a float64 default dtype, float32 otherwise
+    previous = tg.get_default_dtype()
+    tg.set_default_dtype(getattr(tg, default))
+    try:
+        p = tg.nn.Parameter(tg.tensor([1.0, 2.0]))
+        opt = getattr(tg.optim, name)([p])
+        p.grad = tg.ones_like(p)
+        opt.step()
+        assert opt.state[p]["step"].dtype == getattr(tg, default)
+        assert float(opt.state[p]["step"]) == 1.0
+    finally:
+        tg.set_default_dtype(previous)

@@ -1,4 +1,4 @@
-"""Argument checks shared by the optimizers added for issue 24 (PyTorch's messages)."""
+"""Argument checks and state makers shared by the optimizers (PyTorch's messages and dtypes)."""
 
 from __future__ import annotations
 
@@ -40,10 +40,12 @@ def scalar_dtype() -> np.dtype:
 
 
 def scalar_state(value: float) -> Tensor:
+    """A 0-d state tensor such as ``state['step']``, in ``scalar_dtype()`` (as PyTorch)."""
     return Tensor._make(np.array(value, dtype=scalar_dtype()), None, False)
 
 
 def zeros_like(p: Tensor) -> Tensor:
+    """A zero buffer of ``p``'s shape and dtype that records no history."""
     return Tensor._make(np.zeros_like(p._array), None, False)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .adam import _step_counter
+from ._checks import scalar_state
 from .optimizer import Optimizer
 
 __all__ = ["Adagrad"]
@@ -72,7 +72,7 @@ class Adagrad(Optimizer):
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> None:
         state = self.state[p]
         if not state:
-            state["step"] = _step_counter()
+            state["step"] = scalar_state(0.0)
             init = group["initial_accumulator_value"]
             state["sum"] = Tensor._make(np.full_like(p._array, init), None, False)
 

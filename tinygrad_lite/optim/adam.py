@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._checks import scalar_state, zeros_like
 from .optimizer import Optimizer
 
 __all__ = ["Adam", "AdamW"]
@@ -36,15 +37,6 @@ def _check_adam_args(lr: float, betas: tuple, eps: float, weight_decay: float) -
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
     if weight_decay < 0.0:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
-
-def _zeros(p: Tensor) -> Tensor:
-    return Tensor._make(np.zeros_like(p._array), None, False)
-
-
-def _step_counter() -> Tensor:
-    """The ``state['step']`` tensor: a float32 scalar, as in PyTorch."""
-    return Tensor._make(np.zeros((), dtype=np.float32), None, False)
 
 
 class Adam(Optimizer):
@@ -80,11 +72,11 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         state = self.state[p]
         if not state:
-            state["step"] = _step_counter()
-            state["exp_avg"] = _zeros(p)
-            state["exp_avg_sq"] = _zeros(p)
+            state["step"] = scalar_state(0.0)
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = _zeros(p)
+                state["max_exp_avg_sq"] = zeros_like(p)
         if group["maximize"]:
             grad = -grad
         if weight_decay != 0:

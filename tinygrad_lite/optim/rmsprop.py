@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .adam import _step_counter, _zeros
+from ._checks import scalar_state, zeros_like
 from .optimizer import Optimizer
 
 __all__ = ["RMSprop"]
@@ -71,12 +71,12 @@ class RMSprop(Optimizer):
         alpha, momentum = group["alpha"], group["momentum"]
         state = self.state[p]
         if not state:
-            state["step"] = _step_counter()
-            state["square_avg"] = _zeros(p)
+            state["step"] = scalar_state(0.0)
+            state["square_avg"] = zeros_like(p)
             if momentum > 0:
-                state["momentum_buffer"] = _zeros(p)
+                state["momentum_buffer"] = zeros_like(p)
             if group["centered"]:
-                state["grad_avg"] = _zeros(p)
+                state["grad_avg"] = zeros_like(p)
         if group["maximize"]:
             grad = -grad
         if group["weight_decay"] != 0:
