@@ -20,6 +20,27 @@ __all__ = [
 ]  # fmt: skip
 
 
+def _register_affine(
+    module: Module, shape: Any, make: bool, bias: bool, dtype: Any, device: Any = None
+) -> None:
+    """Register ``weight`` (ones) and ``bias`` (zeros, or None if not ``bias``) of ``shape``
+    as parameters if ``make``, else both as None (PyTorch's names and state-dict keys)."""
+    weight = Parameter(factories.ones(shape, dtype=dtype, device=device)) if make else None
+    module.register_parameter("weight", weight)
+    has_bias = make and bias
+    module.register_parameter(
+        "bias", Parameter(factories.zeros(shape, dtype=dtype, device=device)) if has_bias else None
+    )
+
+
+def _reset_affine(module: Module) -> None:
+    """Weight back to ones and bias to zeros (those that exist)."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class _NormBase(Module):
     """``weight`` (ones) and ``bias`` (zeros, unless ``bias=False``) of shape (C,) if
     ``affine``; buffers
@@ -35,15 +56,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(factories.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(factories.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, num_features, affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", factories.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", factories.ones(num_features, dtype=dtype))
@@ -71,10 +84,7 @@ class _NormBase(Module):
     def reset_parameters(self) -> None:
         """Reset the running statistics; weight to ones and bias to zeros."""
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
@@ -173,21 +183,10 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(factories.ones(self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(factories.zeros(self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
 
     def reset_parameters(self) -> None:
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         p = self._parameters
@@ -211,21 +210,10 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(factories.ones(num_channels, dtype=dtype))
-            if bias:
-                self.bias = Parameter(factories.zeros(num_channels, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, num_channels, affine, bias, dtype, device)
 
     def reset_parameters(self) -> None:
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         p = self._parameters
