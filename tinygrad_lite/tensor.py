@@ -86,7 +86,7 @@ class Tensor:
     __slots__ = (
         "_array",
         "_requires_grad",
-        "grad",
+        "_grad",  # read and set through the property ``grad`` (checked)
         "grad_fn",
         "_version_counter",
         "_hooks",
@@ -112,7 +112,7 @@ class Tensor:
         """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
         self._array = array
         self._requires_grad = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._version_counter = version  # (None until needed: see function.version_counter)
         self._hooks = None
@@ -124,7 +124,7 @@ class Tensor:
         """Wrap ``array`` without copying (internal fast constructor)."""
         t = _new(Tensor)
         t._array, t.grad_fn, t._version_counter = array, grad_fn, version
-        t._requires_grad, t.grad, t._hooks = requires_grad, None, None
+        t._requires_grad, t._grad, t._hooks = requires_grad, None, None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -142,6 +142,18 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         self.requires_grad_(value)
+
+    # issue 19: ``x.grad = g`` is checked as in PyTorch (type, shape, dtype)
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient ``backward`` accumulated into this tensor (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_grad(self, value)
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
@@ -425,7 +437,7 @@ class Tensor:
         def store(grad: Tensor) -> None:
             t = ref()
             if t is not None:
-                t.grad = grad.detach() if t.grad is None else t.grad + grad.detach()
+                t._grad = grad.detach() if t._grad is None else t._grad + grad.detach()
 
         self.grad_fn.register_hook(store)
 
@@ -1238,6 +1250,26 @@ _UFUNCS: dict = {
     np.greater: lambda a, b: ops.gt(a, b),
     np.greater_equal: lambda a, b: ops.ge(a, b),
 }
+
+
+def _check_grad(t: Tensor, value: Any) -> None:
+    """PyTorch's refusals for ``t.grad = value``: not a Tensor, another shape or dtype."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            "assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(value).__name__}"
+        )
+    if value.shape != t.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size {list(value.shape)} to a tensor of size "
+            f"{list(t.shape)}: the gradient and the tensor must be the same size"
+        )
+    if value._array.dtype != t._array.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype {value.dtype} to a tensor with dtype "
+            f"{t.dtype}: the gradient must have the tensor's dtype (convert it with .to())"
+        )
+
 
 # let the engine and Function build Tensors (see autograd.function)
 _function.Tensor = Tensor

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import function as _function
 
-__all__ = ["forward_error", "check_user_grads"]
+__all__ = ["forward_error", "check_user_grads", "check_hook_result"]
 
 
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
@@ -64,3 +64,23 @@ def check_user_grads(ctx: Any, grads: tuple) -> tuple:
                 f"input {i})"
             )
     return grads[:n]
+
+
+def check_hook_result(hook: Any, result: Any, grad: Any) -> Any:
+    """What a tensor hook returned instead of ``grad``: a Tensor (or array) of its shape."""
+    name = getattr(hook, "__qualname__", None) or getattr(hook, "__name__", None) or repr(hook)
+    if not isinstance(result, (_function.Tensor, np.ndarray)):
+        raise TypeError(
+            f"hook {name!r} returned a {type(result).__name__}; a hook must return a Tensor or "
+            "None (None keeps the gradient as it is)"
+        )
+    if tuple(result.shape) != tuple(grad.shape):
+        raise RuntimeError(
+            f"hook {name!r} returned a gradient of shape {tuple(result.shape)} for a gradient "
+            f"of shape {tuple(grad.shape)}; a hook may change a gradient's values, not its shape"
+        )
+    return (
+        result
+        if isinstance(result, _function.Tensor)
+        else _function.Tensor._make(result, None, False)
+    )

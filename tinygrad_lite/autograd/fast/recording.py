@@ -157,7 +157,7 @@ def _apply1_for(fn: Any) -> Any:
             return finish(fn, node, out, (x,))
         t = _new(Tensor)  # (= finish's usual case)
         t._array = out
-        t.grad = t._version_counter = t._hooks = None
+        t._grad = t._version_counter = t._hooks = None
         if node is UNRECORDED:
             t._requires_grad = False
             t.grad_fn = None
@@ -229,7 +229,7 @@ def _apply2_for(fn: Any) -> Any:
             return finish(fn, node, out, (x, y))
         t = _new(Tensor)  # (= finish's usual case)
         t._array = out
-        t.grad = t._version_counter = t._hooks = None
+        t._grad = t._version_counter = t._hooks = None
         if node is UNRECORDED:
             t._requires_grad = False
             t.grad_fn = None
