@@ -70,10 +70,24 @@ def _is_tensor(x: Any) -> _bool:
     return isinstance(x, _f.Tensor)
 
 
-def tensor_arg(x: Any, op: str, name: str = "input") -> Any:
+def _operand(x: Any, op: str, name: str) -> Any:
+    """A number (or array) given where a Tensor or a number goes; anything else (a list,
+    None, a string) is PyTorch's TypeError naming the op and the argument."""
+    if isinstance(x, (_int, _float, _bool, np.generic, np.ndarray)):
+        return x
+    from ._argcheck import clear_error_here
+
+    raise clear_error_here(2) or TypeError(
+        f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}"
+    )
+
+
+def tensor_arg(x: Any, op: str, name: str = "input", pos: int = 1) -> Any:
     """``x`` itself if it is a Tensor; else PyTorch's TypeError naming ``op`` and the argument."""
     if not isinstance(x, _f.Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+        raise TypeError(
+            f"{op}(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}"
+        )
     return x
 
 
@@ -274,7 +288,7 @@ def tan(input: Any) -> Any:
 
 
 def tanh(input: Any) -> Any:
-    return Tanh.apply(input)
+    return Tanh.apply(tensor_arg(input, "tanh"))
 
 
 def sigmoid(input: Any) -> Any:
@@ -282,7 +296,7 @@ def sigmoid(input: Any) -> Any:
 
 
 def relu(input: Any) -> Any:
-    return Relu.apply(input)
+    return Relu.apply(tensor_arg(input, "relu"))
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01) -> Any:
@@ -378,9 +392,9 @@ def minimum(input: Any, other: Any) -> Any:
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     """``input`` where ``condition`` is true, else ``other``; with one argument, the indices
     of the true elements (as ``nonzero(as_tuple=True)``)."""
+    cond = condition._array if _is_tensor(condition) else _operand(condition, "where", "condition")
     if input is None and other is None:
-        return tuple(_const(i) for i in np.nonzero(_arr(condition)))
-    cond = _arr(condition)
+        return tuple(_const(i) for i in np.nonzero(cond))
     if np.asarray(cond).dtype != np.bool_:
         raise RuntimeError(
             f"where: expected condition to be a bool tensor, got dtype {np.asarray(cond).dtype}"
@@ -723,7 +737,8 @@ def count_nonzero(input: Any, dim: Any = None) -> Any:
 
 def _compare(ufunc: Any, a: Any, b: Any, op: str) -> Any:
     """``ufunc(a, b)`` as a constant Tensor; a shape/dtype clash gives a clear RuntimeError."""
-    x, y = _arr(a), _arr(b)
+    x = a._array if isinstance(a, _f.Tensor) else _operand(a, op, "input")
+    y = b._array if isinstance(b, _f.Tensor) else _operand(b, op, "other")
     try:
         return _const(ufunc(x, y))
     except (ValueError, TypeError) as e:
@@ -937,7 +952,7 @@ def expand(input: Any, *sizes: Any) -> Any:
 
 
 def broadcast_to(input: Any, shape: Sequence[int]) -> Any:
-    return expand(input, tuple(shape))
+    return expand(tensor_arg(input, "broadcast_to"), _shape_args((shape,), "broadcast_to"))
 
 
 def broadcast_tensors(*tensors: Any) -> tuple:

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from . import _argcheck, ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from . import autograd as _autograd
 from . import dtypes as _dt
-from . import ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from ._format import tensor_repr
 from ._keywords import numpy_keywords
 from .autograd import function as _function
@@ -553,9 +553,13 @@ class Tensor:
         return ops.remainder(other, self)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, _OPERANDS):  # (x == None is False, as in PyTorch)
+            return NotImplemented
         return ops.eq(self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         return ops.ne(self, other)
 
     def __lt__(self, other: Any) -> Tensor:
@@ -904,7 +908,7 @@ class Tensor:
         return ops.expand(self, other.shape)
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
-        return ops.expand(self, tuple(shape))
+        return ops.broadcast_to(self, shape)
 
     def repeat(self, *repeats: Any) -> Tensor:
         return ops.repeat(self, *repeats)
@@ -958,9 +962,24 @@ class Tensor:
         return ops.inplace(self, CopyFrom, 0.0, "zero_")
 
     def fill_(self, value: Any) -> Tensor:
+        """Every element set to ``value`` (a number or 0-d tensor), also over inf/NaN."""
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(
+                f"fill_: only supports a 0-dimension value tensor, but got a tensor with "
+                f"{value.ndim} dimensions"
+            )
+        if not isinstance(value, (Tensor, int, builtins.float, np.generic)):
+            raise TypeError(
+                f"fill_(): argument 'value' must be a Number, not {type(value).__name__}"
+            )
         return ops.inplace(self, CopyFrom, value, "fill_")  # (a write: inf/NaN replaced)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        """``src``'s values (broadcast to this shape) written into this tensor."""
+        if not isinstance(src, (Tensor, np.ndarray)):
+            raise TypeError(
+                f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}"
+            )
         return ops.inplace(self, CopyFrom, src, "copy_")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
@@ -1252,6 +1271,9 @@ _UFUNCS: dict = {
 }
 
 
+_OPERANDS = (Tensor, int, builtins.float, bool, np.generic, np.ndarray)  # what ops.eq takes
+
+
 def _check_grad(t: Tensor, value: Any) -> None:
     """PyTorch's refusals for ``t.grad = value``: not a Tensor, another shape or dtype."""
     if not isinstance(value, Tensor):
@@ -1273,6 +1295,9 @@ def _check_grad(t: Tensor, value: Any) -> None:
 
 # let the engine and Function build Tensors (see autograd.function)
 _function.Tensor = Tensor
+
+# issue 19: methods taking another tensor explain a non-tensor there (see _argcheck)
+_argcheck.check_methods(Tensor)
 
 
 def register_op(prim: Any) -> None:

@@ -13,7 +13,13 @@ __all__ = ["forward_error", "check_user_grads", "check_hook_result"]
 
 
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
-    """A clear error for an op whose NumPy forward failed: op, shapes, dtypes, the fix."""
+    """A clear error for an op whose NumPy forward failed: op, shapes, dtypes, the fix (or
+    PyTorch's TypeError if a public function was given a non-tensor, see ``_argcheck``)."""
+    from .._argcheck import clear_error_here
+
+    clear = clear_error_here(2)
+    if clear is not None:
+        return clear
     arrs = [a for a in arrays if isinstance(a, (np.ndarray, np.generic))]
     shapes = " and ".join(str(tuple(a.shape)) for a in arrs)
     dtypes = " and ".join(str(a.dtype) for a in arrs)

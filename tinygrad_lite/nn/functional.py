@@ -78,7 +78,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log σ(x), stable for large |x| and with the exact gradient σ(-x) everywhere."""
-    return LogSigmoid.apply(input)
+    return LogSigmoid.apply(ops.tensor_arg(input, "logsigmoid"))
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -92,11 +92,11 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x)."""
-    return input.sigmoid()
+    return ops.tensor_arg(input, "sigmoid").sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
-    return input.tanh()
+    return ops.tensor_arg(input, "tanh").tanh()
 
 
 def _softmax_dim(ndim: int, op: str) -> int:
@@ -675,3 +675,12 @@ from .functional_sequence import (  # noqa: E402
 )
 
 __all__ += ["embedding", "embedding_bag", "mish", "scaled_dot_product_attention"]
+
+
+# issue 19: a non-tensor where a tensor is needed raises PyTorch's TypeError (see _argcheck)
+from .._argcheck import check_namespace as _check_namespace  # noqa: E402
+
+_check_namespace(globals(), {
+    __name__, "tinygrad_lite.nn.functional_conv", "tinygrad_lite.nn.functional_norm",
+    "tinygrad_lite.nn.functional_sequence", "tinygrad_lite.nn._stable", "tinygrad_lite.ops",
+})  # fmt: skip

@@ -270,8 +270,14 @@ def mean_for(mean_primitive: type, reference_mean: Any) -> Any:
     mean_of_all = _apply1_for(mean_primitive)
 
     def mean(input: Any, *args: Any, **kwargs: Any) -> Any:
-        if not args and not kwargs and input._array.dtype.kind == "f":
-            return mean_of_all(input)
+        try:
+            if not args and not kwargs and input._array.dtype.kind == "f":
+                return mean_of_all(input)
+        except AttributeError:  # not a Tensor: PyTorch's TypeError
+            from ...ops import tensor_arg
+
+            tensor_arg(input, "mean")
+            raise
         return reference_mean(input, *args, **kwargs)
 
     mean.__doc__ = reference_mean.__doc__
