@@ -212,7 +212,7 @@ def checked(fn: Callable, name: str | None = None) -> Callable:
 # explained where the engine reports them) and those that take any object by design.
 HOT = frozenset({
     "add", "sub", "mul", "div", "matmul", "pow", "sum", "mean", "view", "tanh",
-    "relu", "exp", "log", "sigmoid", "backward", "neg", "sqrt", "abs", "square", "max", "min",
+    "relu", "exp", "log", "sigmoid", "backward", "neg", "sqrt", "abs", "square",
     "is_tensor", "tensor", "as_tensor", "from_numpy", "save", "load", "numel", "is_floating_point",
     "compile", "item", "tolist", "numpy", "size", "dim", "to", "type", "register_hook",
 })  # fmt: skip

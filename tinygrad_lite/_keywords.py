@@ -23,15 +23,8 @@ def numpy_keywords(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **_dim_names(fn, kwargs)) if kwargs else fn(*args)
-        except _argcheck.REFUSED as e:  # (a non-tensor argument: PyTorch's TypeError)
-            clear = _argcheck.clear_error(e)
-            if clear is None:
-                raise
-        raise clear from None
+        return fn(*args, **_dim_names(fn, kwargs)) if kwargs else fn(*args)
 
-    wrapper._explains = True  # type: ignore[attr-defined]
     return wrapper
 
 
