@@ -159,8 +159,8 @@ def _explain(frames: list, op: str | None = None) -> TypeError | None:
         code = frame.f_code
         if not code.co_filename.startswith(PACKAGE):
             continue
-        if code.co_name in _WRAPPERS or code.co_name.startswith("<"):
-            continue
+        if code.co_name in _WRAPPERS or code.co_name.startswith(("<", "_")):
+            continue  # (wrappers, lambdas and private helpers are not what the user called)
         found = _problem(frame, op if first else None)
         first = False
         if found is not None:

@@ -168,6 +168,8 @@ class Tensor:
 
     @data.setter
     def data(self, value: Any) -> None:
+        if not isinstance(value, (Tensor, np.ndarray)):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         array = value._array if isinstance(value, Tensor) else np.asarray(value)
         self._array = array
 
@@ -590,7 +592,7 @@ class Tensor:
         return ops.logical_op(np.bitwise_xor, self, other)
 
     def __invert__(self) -> Tensor:
-        return ops.logical_not(self)
+        return ops.invert(self)
 
     def __getitem__(self, index: Any) -> Tensor:
         return GetItem.apply(self, ops.normalize_index(index, self._array.shape))
@@ -927,6 +929,10 @@ class Tensor:
 
     def index_select(self, dim: int, index: Tensor) -> Tensor:
         return ops.index_select(self, dim, index)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """The slice ``start:start + length`` of ``dim`` (a view); out of range raises."""
+        return ops.narrow(self, dim, start, length)
 
     # ------------------------------------------------------------------ in place
     # Rules (as PyTorch): on a leaf that requires grad only under no_grad; a change to a
