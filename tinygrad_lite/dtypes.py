@@ -164,7 +164,8 @@ def result_type(*operands: Any) -> np.dtype:
             from ._argcheck import clear_error_here
 
             raise clear_error_here(2) or TypeError(
-                f"result_type: cannot promote a {type(a).__name__}"
+                f"result_type: cannot promote a {type(a).__name__}: an op on tensors takes "
+                "Tensors and numbers (make one with tinygrad_lite.tensor(...))"
             )
     result = _promote_within(dims) if dims else None
     if zero_d:

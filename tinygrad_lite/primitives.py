@@ -1022,11 +1022,16 @@ class Cat(Primitive):
 # ---------------------------------------------------------------------------------------
 
 
+_SEQUENCES = (list, tuple)  # what NumPy turns into arrays but an op must refuse (issue 19)
+
+
 class MatMul(Primitive):
     """f(a, b) = a @ b  for 1-D, 2-D and batched operands (NumPy's matmul rules)"""
 
     @staticmethod
     def forward(ctx: Ctx, a, b):
+        if type(a) in _SEQUENCES or type(b) in _SEQUENCES:  # (NumPy would take a list)
+            raise TypeError("matmul: expected Tensors, got a list or tuple")
         ctx.saved = (a, b)
         return a @ b
 

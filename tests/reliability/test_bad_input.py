@@ -387,3 +387,27 @@ def test_shapes_with_zero_size_dims_found_by_the_fuzzer():
     assert tl.zeros(2, 0, 4).unflatten(0, (2, -1)).shape == (2, 1, 0, 4)
     assert tl.zeros(4, 0).unflatten(1, (-1, 2)).shape == (4, 0, 2)
     assert tl.ones(2, 3).narrow(1, 1, 2).shape == (2, 2)  # Tensor.narrow exists
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_hot_paths_refuse_lists_without_a_wrapper(engine):
+    """matmul, the operators and the methods the fast engine binds to its applies have no
+    argument-check wrapper: a list still gets a TypeError (from the engine's own checks)."""
+    from tinygrad_lite.autograd import fast
+
+    with fast.use_engine(engine):
+        x = tl.ones(2)
+        with pytest.raises(TypeError, match=r"matmul\(\): argument 'other' \(position 1\)"):
+            x.matmul([1.0, 1.0])
+        with pytest.raises(TypeError, match=r"matmul\(\): argument 'other' \(position 2\)"):
+            tl.matmul(x, [1.0, 1.0])
+        with pytest.raises(TypeError, match="cannot promote a list"):
+            x + [1.0, 2.0]
+        with pytest.raises(TypeError, match=r"add\(\): argument 'other' \(position 1\)"):
+            x.add([1.0, 2.0])
+        with pytest.raises(TypeError, match=r"mean\(\): argument 'input' \(position 1\)"):
+            tl.mean([1.0, 2.0])
+        with pytest.raises(TypeError, match=r"relu\(\): argument 'input' \(position 1\)"):
+            tl.relu([1.0, 2.0])
+        assert (x == None) is False  # noqa: E711 - PyTorch's answer, not an error
+        assert (x @ tl.ones(2)).item() == 2.0 and (x + 1).tolist() == [2.0, 2.0]
