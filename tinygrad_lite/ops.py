@@ -1139,7 +1139,7 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     n = input.shape[d] if input.ndim else 1
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx.min() if idx.min() < 0 else idx.max()
-        raise IndexError(
+        raise RuntimeError(
             f"index_select(): index {bad} is out of range for dimension {d} of size {n} "
             "(indices must be in [0, size))"
         )
