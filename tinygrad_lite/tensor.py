@@ -1315,7 +1315,8 @@ def register_op(prim: Any) -> None:
 
         @_applies(prim)
         def method(self: Tensor, *args: Any) -> Tensor:
-            return prim.apply(self, *args)
+            # (also ``tinygrad_lite.name(input)``: a non-tensor there is PyTorch's TypeError)
+            return prim.apply(ops.tensor_arg(self, name), *args)
 
         method.__name__, method.__qualname__, method.__doc__ = name, f"Tensor.{name}", prim.__doc__
         setattr(Tensor, name, method)
