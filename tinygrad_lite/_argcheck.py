@@ -10,10 +10,11 @@ Numbers stay allowed where PyTorch takes one (``x.add(2)``, ``torch.add(2, x)``,
 ``min``), and None where the parameter defaults to None (``bias=None``).
 
 ``checked(fn)`` is the one wrapper for public functions that have no wrapper yet (the
-``out=`` and ``axis=`` wrappers of ``_keywords`` do the same in their own ``except``); the
-hot paths (operators, ``Tensor`` methods the fast engine binds to applies) get no wrapper:
-their failures are explained where the engine reports them (``autograd.errors``,
-``dtypes.result_type``).
+``out=`` wrapper of ``_keywords`` does the same in its own ``except``). The hot paths
+(operators, ``Tensor`` methods the fast engine binds to applies, the names in ``HOT``) get
+no wrapper: their failures are explained where the engine reports them
+(``autograd.errors.forward_error``, ``dtypes.result_type``), and the few places where NumPy
+would take a list silently check it there (``ops.tensor_arg``, ``ops._operand``, matmul).
 """
 
 from __future__ import annotations
