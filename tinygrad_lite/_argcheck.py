@@ -49,8 +49,7 @@ NONE_OK_PARAMS = frozenset({"running_mean", "running_var"})
 # function refuses a number as ``input`` (``torch.exp(2.0)`` is a TypeError).
 NUMBER_INPUT_OK = frozenset({
     "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
-    "remainder", "pow", "where", "bitwise_and", "bitwise_or", "bitwise_xor", "maximum",
-    "minimum", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+    "remainder", "pow", "where", "bitwise_and", "bitwise_or", "bitwise_xor", "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
     "isclose", "allclose", "full_like", "atan2", "lerp", "scalar_tensor", "clamp", "clip",
 })  # fmt: skip
 # The exceptions a bad argument shows up as (the raw ones and the engine's own).

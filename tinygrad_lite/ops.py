@@ -397,11 +397,13 @@ clip = clamp
 
 
 def maximum(input: Any, other: Any) -> Any:
-    return Maximum.apply(input, other)
+    """Elementwise max of two tensors (a number is refused, as PyTorch: use clamp(min=))."""
+    return Maximum.apply(tensor_arg(input, "maximum"), tensor_arg(other, "maximum", "other", 2))
 
 
 def minimum(input: Any, other: Any) -> Any:
-    return Minimum.apply(input, other)
+    """Elementwise min of two tensors (a number is refused, as PyTorch: use clamp(max=))."""
+    return Minimum.apply(tensor_arg(input, "minimum"), tensor_arg(other, "minimum", "other", 2))
 
 
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:

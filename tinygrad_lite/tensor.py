@@ -721,10 +721,10 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other: Tensor) -> Tensor:
-        return Maximum.apply(self, other)
+        return Maximum.apply(self, ops.tensor_arg(other, "maximum", "other"))
 
     def minimum(self, other: Tensor) -> Tensor:
-        return Minimum.apply(self, other)
+        return Minimum.apply(self, ops.tensor_arg(other, "minimum", "other"))
 
     def where(self, condition: Any, other: Any) -> Tensor:
         return ops.where(condition, self, other)

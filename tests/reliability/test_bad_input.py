@@ -403,6 +403,16 @@ def test_hot_paths_refuse_lists_without_a_wrapper(engine):
             tl.matmul(x, [1.0, 1.0])
         with pytest.raises(TypeError, match="cannot promote a list"):
             x + [1.0, 2.0]
+        with pytest.raises(
+            TypeError, match=r"unsupported operand type\(s\) for \+: 'Tensor' and 'str'"
+        ):
+            x + "a"
+        with pytest.raises(TypeError, match=r"for \*: 'Tensor' and 'NoneType'"):
+            x * None
+        with pytest.raises(TypeError, match=r"maximum\(\): argument 'other' \(position 2\)"):
+            tl.maximum(x, 1.0)  # (PyTorch: a number needs clamp)
+        with pytest.raises(TypeError, match=r"minimum\(\): argument 'other' \(position 1\)"):
+            x.minimum(0.0)
         with pytest.raises(TypeError, match=r"add\(\): argument 'other' \(position 1\)"):
             x.add([1.0, 2.0])
         with pytest.raises(TypeError, match=r"mean\(\): argument 'input' \(position 1\)"):

@@ -12,6 +12,9 @@ from . import function as _function
 __all__ = ["forward_error", "check_user_grads", "check_hook_result"]
 
 
+_OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
+
+
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
     """A clear error for an op whose NumPy forward failed: op, shapes, dtypes, the fix (or
     PyTorch's TypeError if a public function was given a non-tensor, see ``_argcheck``)."""
@@ -20,6 +23,14 @@ def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
     clear = clear_error_here(2)
     if clear is not None:
         return clear
+    symbol = _OPERATORS.get(op)
+    if symbol is not None and len(arrays) == 2:  # x + "a", x * None: as Python's operators
+        for a in arrays:
+            if not isinstance(a, (np.ndarray, np.generic, int, float, complex)):
+                return TypeError(
+                    f"unsupported operand type(s) for {symbol}: 'Tensor' and "
+                    f"'{type(a).__name__}' ({op} takes Tensors and numbers)"
+                )
     arrs = [a for a in arrays if isinstance(a, (np.ndarray, np.generic))]
     shapes = " and ".join(str(tuple(a.shape)) for a in arrs)
     dtypes = " and ".join(str(a.dtype) for a in arrs)
