@@ -220,7 +220,9 @@ def test_missing_names_point_to_the_docs():
 
 
 def test_errors_name_the_op():
-    with pytest.raises(TypeError, match=r"sinh\(\): argument 'input' must be Tensor, not list"):
+    with pytest.raises(
+        TypeError, match=r"sinh\(\): argument 'input' \(position 1\) must be Tensor, not list"
+    ):
         tl.sinh([1.0])
     with pytest.raises(RuntimeError, match="mv: size mismatch"):
         tl.mv(tl.ones(2, 3), tl.ones(2))

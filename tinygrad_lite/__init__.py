@@ -85,6 +85,16 @@ from .threads import apply_default as _apply_thread_default
 
 _apply_thread_default()  # one BLAS thread on a machine with 2 CPUs or fewer (see threads.py)
 
+# issue 19: a non-tensor where a tensor is needed raises PyTorch's TypeError naming the op
+# and the argument (_argcheck: explained when the call fails, nothing runs when it works)
+from ._argcheck import check_namespace as _check_namespace  # noqa: E402
+
+_check_namespace(globals(), {
+    "tinygrad_lite.ops", "tinygrad_lite.ops_math", "tinygrad_lite.ops_shape",
+    "tinygrad_lite.ops_sorting", "tinygrad_lite.ops_linalg", "tinygrad_lite.sampling",
+    "tinygrad_lite.factories", "tinygrad_lite.random",
+})  # fmt: skip
+
 from ._keywords import OUT_FUNCTIONS as _OUT_FUNCTIONS, with_out as _with_out
 
 for _name in _OUT_FUNCTIONS:  # torch.add(a, b, out=c) and the like

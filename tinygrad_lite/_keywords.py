@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _argcheck
+
 __all__ = ["numpy_keywords", "write_out", "with_out", "OUT_FUNCTIONS"]
 
 
@@ -70,9 +72,16 @@ def with_out(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, out: Any = None, **kwargs: Any) -> Any:
-        result = fn(*args, **kwargs)
+        try:
+            result = fn(*args, **kwargs)
+        except _argcheck.REFUSED as e:  # (a non-tensor argument: PyTorch's TypeError)
+            clear = _argcheck.clear_error(e, fn.__name__)
+            if clear is None:
+                raise
+            raise clear from None
         return result if out is None else write_out(result, out, fn.__name__)
 
+    wrapper._explains = True  # type: ignore[attr-defined]
     return wrapper
 
 

@@ -78,6 +78,8 @@ def get_default_dtype() -> DType:
 
 def set_default_dtype(d: DType) -> None:
     """Set the default floating dtype; only float32 and float64 are allowed (as PyTorch)."""
+    if d is None:  # (np.dtype(None) would be float64)
+        raise TypeError("set_default_dtype: expected a floating dtype such as float32, got None")
     d = from_any(d)
     if d not in (float32, float64):
         raise TypeError(
@@ -158,8 +160,13 @@ def result_type(*operands: Any) -> np.dtype:
             numbers = builtins.max(numbers, 1)
         elif isinstance(a, (_py_float, np.floating)):
             numbers = builtins.max(numbers, 2)
-        else:
-            raise TypeError(f"result_type: cannot promote a {type(a).__name__}")
+        else:  # (a public function given a non-tensor: PyTorch's TypeError names it)
+            from ._argcheck import clear_error_here
+
+            raise clear_error_here(2) or TypeError(
+                f"result_type: cannot promote a {type(a).__name__}: an op on tensors takes "
+                "Tensors and numbers (make one with tinygrad_lite.tensor(...))"
+            )
     result = _promote_within(dims) if dims else None
     if zero_d:
         z = _promote_within(zero_d)

@@ -63,6 +63,11 @@ def _infer_array(data: Any, dtype: Any) -> np.ndarray:
             )
     if arr.dtype.kind == "f":
         return arr.astype(_dt.get_default_dtype().numpy)
+    if arr.dtype == np.uint64 and arr.size and arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(
+            f"tensor: value {arr.max()} is too large for int64 (the largest integer dtype); "
+            "pass dtype=float64 for such numbers"
+        )
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
     if arr.dtype.kind == "b":
@@ -147,14 +152,38 @@ def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Filled with ``fill_value``; the dtype follows the value (bool, int64 or float32) if not given."""
+    _number(fill_value, "full", "fill_value")
     if dtype is None:
         dtype = _infer_array(fill_value, None).dtype
+    _check_fits(fill_value, _dt.to_numpy_dtype(dtype), "full")
     return _finish(
         np.full(_size(tuple(size)), fill_value, _dt.to_numpy_dtype(dtype)),
         requires_grad,
         device,
         "full",
     )
+
+
+def _number(value: Any, op: str, name: str, tensors: bool = True) -> None:
+    """Refuse a fill value / bound that is not a number (or, if ``tensors``, a 0-d tensor)."""
+    if isinstance(value, (int, builtins.float, np.number, np.bool_)):
+        return
+    if tensors and isinstance(value, Tensor) and not value.ndim:
+        return
+    what = "a Number or a 0-d Tensor" if tensors else "a Number"
+    raise TypeError(f"{op}(): argument '{name}' must be {what}, not {type(value).__name__}")
+
+
+def _check_fits(value: Any, dtype: np.dtype, op: str) -> None:
+    """Refuse a Python number an integer dtype cannot hold (NaN, inf, out of range)."""
+    if np.dtype(dtype).kind not in "iu" or not isinstance(value, (int, builtins.float, np.number)):
+        return
+    info = np.iinfo(dtype)
+    finite = not isinstance(value, (builtins.float, np.floating)) or np.isfinite(value)
+    if not finite or not info.min <= value <= info.max:
+        raise RuntimeError(
+            f"{op}: value {value} cannot be converted to type {np.dtype(dtype)} without overflow"
+        )
 
 
 def eye(
@@ -175,6 +204,11 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
         start, end = 0, start
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(
+            f"arange: upper bound ({end}) and lower bound ({start}) inconsistent with step sign "
+            f"({step})"
+        )
     if dtype is None:
         ints = builtins.all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dt.int64 if ints else _dt.get_default_dtype()
@@ -186,6 +220,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None, dev
 
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:  # fmt: skip
+    _number(start, "linspace", "start")
+    _number(end, "linspace", "end")
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError(
+            f"linspace(): number of steps must be a non-negative integer, got {steps!r}"
+        )
     return _finish(
         np.linspace(start, end, steps).astype(_dtype(dtype)), requires_grad, device, "linspace"
     )
@@ -215,6 +255,8 @@ def empty_like(
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:  # fmt: skip
+    _number(fill_value, "full_like", "fill_value")
+    _check_fits(fill_value, _like(input, dtype), "full_like")
     return _finish(
         np.full(input.shape, fill_value, _like(input, dtype)), requires_grad, device, "full_like"
     )
@@ -329,6 +371,8 @@ def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None,
 def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent."""
+    _number(start, "logspace", "start")
+    _number(end, "logspace", "end")
     if not isinstance(steps, (builtins.int, np.integer)) or steps < 0:
         raise RuntimeError(f"logspace: number of steps must be non-negative, got {steps!r}")
     values = np.logspace(start, end, steps, base=base).astype(_dtype(dtype))

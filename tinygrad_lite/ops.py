@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
@@ -70,10 +71,38 @@ def _is_tensor(x: Any) -> _bool:
     return isinstance(x, _f.Tensor)
 
 
-def tensor_arg(x: Any, op: str, name: str = "input") -> Any:
+def _operand(x: Any, op: str, name: str) -> Any:
+    """A number (or array) given where a Tensor or a number goes; anything else (a list,
+    None, a string) is PyTorch's TypeError naming the op and the argument."""
+    if isinstance(x, (_int, _float, _bool, np.generic, np.ndarray)):
+        return x
+    from ._argcheck import clear_error_here
+
+    raise clear_error_here(2) or TypeError(
+        f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}"
+    )
+
+
+def _tensor_array(x: Any, op: str, name: str) -> Any:
+    """The array of a Tensor (or an array) given where PyTorch takes only a tensor (an
+    index, a mask); anything else is PyTorch's TypeError naming the op and the argument."""
+    if isinstance(x, _f.Tensor):
+        return x._array
+    if isinstance(x, np.ndarray):
+        return x
+    from ._argcheck import clear_error_here
+
+    raise clear_error_here(2) or TypeError(
+        f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}"
+    )
+
+
+def tensor_arg(x: Any, op: str, name: str = "input", pos: int = 1) -> Any:
     """``x`` itself if it is a Tensor; else PyTorch's TypeError naming ``op`` and the argument."""
     if not isinstance(x, _f.Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+        raise TypeError(
+            f"{op}(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}"
+        )
     return x
 
 
@@ -92,9 +121,9 @@ def _shape_args(args: tuple, op: str) -> tuple:
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
     try:
-        return tuple(_int(a) for a in args)
+        return tuple(operator.index(a) for a in args)  # (2.5 is refused, not truncated)
     except (TypeError, ValueError):
-        raise TypeError(f"{op}: sizes must be integers, got {args!r}") from None
+        raise TypeError(f"{op}(): sizes must be integers, got {args!r}") from None
 
 
 def check_dim(ndim: int, dim: int, op: str = "op", extra: int = 0) -> int:
@@ -274,7 +303,7 @@ def tan(input: Any) -> Any:
 
 
 def tanh(input: Any) -> Any:
-    return Tanh.apply(input)
+    return Tanh.apply(tensor_arg(input, "tanh"))
 
 
 def sigmoid(input: Any) -> Any:
@@ -282,7 +311,7 @@ def sigmoid(input: Any) -> Any:
 
 
 def relu(input: Any) -> Any:
-    return Relu.apply(input)
+    return Relu.apply(tensor_arg(input, "relu"))
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01) -> Any:
@@ -368,19 +397,21 @@ clip = clamp
 
 
 def maximum(input: Any, other: Any) -> Any:
-    return Maximum.apply(input, other)
+    """Elementwise max of two tensors (a number is refused, as PyTorch: use clamp(min=))."""
+    return Maximum.apply(tensor_arg(input, "maximum"), tensor_arg(other, "maximum", "other", 2))
 
 
 def minimum(input: Any, other: Any) -> Any:
-    return Minimum.apply(input, other)
+    """Elementwise min of two tensors (a number is refused, as PyTorch: use clamp(max=))."""
+    return Minimum.apply(tensor_arg(input, "minimum"), tensor_arg(other, "minimum", "other", 2))
 
 
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     """``input`` where ``condition`` is true, else ``other``; with one argument, the indices
     of the true elements (as ``nonzero(as_tuple=True)``)."""
+    cond = condition._array if _is_tensor(condition) else _operand(condition, "where", "condition")
     if input is None and other is None:
-        return tuple(_const(i) for i in np.nonzero(_arr(condition)))
-    cond = _arr(condition)
+        return tuple(_const(i) for i in np.nonzero(cond))
     if np.asarray(cond).dtype != np.bool_:
         raise RuntimeError(
             f"where: expected condition to be a bool tensor, got dtype {np.asarray(cond).dtype}"
@@ -390,7 +421,7 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:
     """``input`` with ``value`` wherever the bool ``mask`` (broadcastable) is true."""
-    m = _arr(mask)
+    m = _tensor_array(mask, "masked_fill", "mask")
     if np.asarray(m).dtype != np.bool_:
         raise RuntimeError(f"masked_fill: expected a bool mask, got dtype {np.asarray(m).dtype}")
     if _is_tensor(value) and value.ndim != 0:
@@ -578,11 +609,17 @@ def argmin(input: Any, dim: Any = None, keepdim: _bool = False) -> Any:
 def _arg_reduce(x: Any, dim: Any, keepdim: _bool, fn: Any, op: str) -> Any:
     a = x._array
     if dim is None:
+        if not a.size:
+            raise IndexError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
         out = fn(a)
         if keepdim:
             out = np.reshape(out, (1,) * a.ndim)
     else:
         dim = check_dim(a.ndim, dim, op)
+        if a.ndim and not a.shape[dim]:
+            raise IndexError(f"{op}(): Expected reduction dim {dim} to have non-zero size.")
         out = fn(a, axis=dim, keepdims=keepdim) if a.ndim else fn(a)
     return _const(np.asarray(out, dtype=np.int64))
 
@@ -723,7 +760,8 @@ def count_nonzero(input: Any, dim: Any = None) -> Any:
 
 def _compare(ufunc: Any, a: Any, b: Any, op: str) -> Any:
     """``ufunc(a, b)`` as a constant Tensor; a shape/dtype clash gives a clear RuntimeError."""
-    x, y = _arr(a), _arr(b)
+    x = a._array if isinstance(a, _f.Tensor) else _operand(a, op, "input")
+    y = b._array if isinstance(b, _f.Tensor) else _operand(b, op, "other")
     try:
         return _const(ufunc(x, y))
     except (ValueError, TypeError) as e:
@@ -759,6 +797,17 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def logical_op(ufunc: Any, a: Any, b: Any) -> Any:
     return _compare(ufunc, a, b, ufunc.__name__)
+
+
+def invert(input: Any) -> Any:
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one; TypeError for
+    floats, as PyTorch's operator."""
+    if input._array.dtype.kind not in "biu":
+        raise TypeError(
+            "~ (bitwise_not) is only implemented on integer and Boolean-type tensors, got "
+            f"{input.dtype}"
+        )
+    return _const(np.invert(input._array))
 
 
 def logical_not(input: Any) -> Any:
@@ -842,7 +891,7 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
-    return reshape(input, shape[:s] + (-1 if 0 not in shape[s : e + 1] else 0,) + shape[e + 1 :])
+    return reshape(input, shape[:s] + (math.prod(shape[s : e + 1]),) + shape[e + 1 :])
 
 
 def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Any:
@@ -854,6 +903,8 @@ def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Any:
         raise RuntimeError(
             f"unflatten: provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({n}) in the input tensor"
         )
+    if -1 in sizes:  # resolved here: with a zero-size dim elsewhere NumPy cannot infer it
+        sizes = tuple(n // known if s == -1 else s for s in sizes)
     return reshape(input, input.shape[:d] + sizes + input.shape[d + 1 :])
 
 
@@ -937,7 +988,7 @@ def expand(input: Any, *sizes: Any) -> Any:
 
 
 def broadcast_to(input: Any, shape: Sequence[int]) -> Any:
-    return expand(input, tuple(shape))
+    return expand(tensor_arg(input, "broadcast_to"), _shape_args((shape,), "broadcast_to"))
 
 
 def broadcast_tensors(*tensors: Any) -> tuple:
@@ -966,6 +1017,12 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Any:
         raise RuntimeError("cat: expected a non-empty list of Tensors")
     if builtins.any(x.shape != (0,) for x in tensors):  # PyTorch skips legacy empty 1-D tensors
         tensors = [x for x in tensors if x.shape != (0,)]
+    for i, x in enumerate(tensors):
+        if not x.ndim:
+            raise RuntimeError(
+                f"cat(): zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                "use stack, or unsqueeze it first"
+            )
     ref = tensors[0]
     d = check_dim(ref.ndim, dim, "cat")
     for i, x in enumerate(tensors):
@@ -1051,7 +1108,7 @@ def unbind(input: Any, dim: int = 0) -> tuple:
 
 def gather(input: Any, dim: int, index: Any) -> Any:
     """``out[i][j] = input[index[i][j]][j]`` for dim 0 (and likewise for other dims)."""
-    idx = np.asarray(_arr(index))
+    idx = _tensor_array(index, "gather", "index")
     d = check_dim(input.ndim, dim, "gather")
     if idx.dtype.kind not in "iu":
         raise RuntimeError(f"gather: index must be an integer tensor, got dtype {idx.dtype}")
@@ -1077,10 +1134,17 @@ def gather(input: Any, dim: int, index: Any) -> Any:
 
 
 def index_select(input: Any, dim: int, index: Any) -> Any:
-    idx = np.asarray(_arr(index))
+    idx = _tensor_array(index, "index_select", "index")
     if idx.ndim > 1 or idx.dtype.kind not in "iu":
         raise RuntimeError("index_select: index must be a 1-D integer tensor")
     d = check_dim(input.ndim, dim, "index_select")
+    n = input.shape[d] if input.ndim else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        raise RuntimeError(
+            f"index_select(): index {bad} is out of range for dimension {d} of size {n} "
+            "(indices must be in [0, size))"
+        )
     return GetItem.apply(input, (slice(None),) * d + (idx.reshape(-1),))
 
 
@@ -1090,6 +1154,15 @@ def take_along_dim(input: Any, indices: Any, dim: int) -> Any:
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Any:
     d = check_dim(input.ndim, dim, "narrow")
+    n = input.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"narrow(): start {start} out of range for dimension {d} of size {n}")
+    start = start % n if start < 0 else start
+    if length < 0 or start + length > n:
+        raise RuntimeError(
+            f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}), or "
+            "length is negative"
+        )
     return GetItem.apply(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -1107,9 +1180,12 @@ def normalize_index(index: Any, shape: tuple | None = None) -> Any:
             if i.ndim == 0 and i.dtype.kind in "iu":
                 i = _int(i)
         elif isinstance(i, list):
-            i = np.asarray(i)
+            i = np.asarray(i) if i else np.zeros(0, np.int64)  # ([] is an empty int index)
         if isinstance(i, np.ndarray):
             if i.dtype == np.bool_:
+                if i.ndim == 0:  # a 0-d mask adds a dim of size 1 or 0, as x[True]/x[False]
+                    out.append(_bool(i))
+                    continue
                 out.extend(np.nonzero(i))
                 continue
             if i.dtype.kind not in "iu":
@@ -1290,6 +1366,8 @@ def _rebase(t: Any, result: Any, op: str) -> Any:
 
 def setitem_(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value`` (differentiable when recording, like PyTorch's index_put)."""
+    if not isinstance(value, (_f.Tensor, _bool, _int, _float, np.generic, np.ndarray, list, tuple)):
+        raise TypeError(f"__setitem__: can't assign a {type(value).__name__} to a Tensor")
     idx = normalize_index(index, t.shape)
     _check_leaf_inplace(t, "__setitem__")
     if STATE.grad_enabled:
@@ -1350,14 +1428,19 @@ def is_floating_point(input: Any) -> _bool:
 
 
 def diag(input: Any) -> Any:
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
     if input.ndim == 1:
+        # a mask, not a product with the identity: inf/NaN stay off the diagonal
         n = input.shape[0]
-        return Mul.apply(unsqueeze(input, 0), np.eye(n, dtype=input._array.dtype))
+        return where(np.eye(n, dtype=np.bool_), unsqueeze(input, 0), input._array.dtype.type(0))
     n = builtins.min(input.shape)
     return GetItem.apply(input, (np.arange(n), np.arange(n)))
 
 
 def trace(input: Any) -> Any:
+    if input.ndim != 2:
+        raise RuntimeError(f"trace(): expected a matrix, but got tensor with dim {input.ndim}")
     return Sum.apply(diag(input), None, False)
 
 

@@ -29,7 +29,7 @@ _tensor_arg = _ops.tensor_arg
 
 def mv(input: Any, vec: Any) -> Any:
     """Matrix (n, m) times vector (m,) → (n,)."""
-    a, v = _tensor_arg(input, "mv"), _tensor_arg(vec, "mv", "vec")
+    a, v = _tensor_arg(input, "mv"), _tensor_arg(vec, "mv", "vec", 2)
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(
             f"mv: expected a 2-D matrix and a 1-D vector, got {a.ndim}-D and {v.ndim}-D"
@@ -43,7 +43,7 @@ def mv(input: Any, vec: Any) -> Any:
 
 def cross(input: Any, other: Any, dim: int | None = None) -> Any:
     """The cross product of 3-vectors along ``dim`` (the first dim of size 3 when None)."""
-    a, b = _tensor_arg(input, "cross"), _tensor_arg(other, "cross", "other")
+    a, b = _tensor_arg(input, "cross"), _tensor_arg(other, "cross", "other", 2)
     a, b = _ops.broadcast_tensors(a, b)
     if dim is None:
         dims = [i for i, n in enumerate(a.shape) if n == 3]
@@ -66,7 +66,7 @@ def cdist(
 ) -> Any:
     """Pairwise p-norm distances between the rows of (..., P, M) and (..., R, M) → (..., P, R).
     The gradient at a zero distance is 0, as in PyTorch."""
-    a, b = _tensor_arg(x1, "cdist", "x1"), _tensor_arg(x2, "cdist", "x2")
+    a, b = _tensor_arg(x1, "cdist", "x1"), _tensor_arg(x2, "cdist", "x2", 2)
     if a.ndim < 2 or b.ndim < 2:
         raise RuntimeError(
             f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D, X2 got: {b.ndim}D"
@@ -84,7 +84,7 @@ def cdist(
 def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
     """Sum over the last ``dims`` dims of ``a`` and the first ``dims`` of ``b`` (or over the
     dims listed in ``dims = ([a dims], [b dims])``)."""
-    a, b = _tensor_arg(a, "tensordot", "a"), _tensor_arg(b, "tensordot", "b")
+    a, b = _tensor_arg(a, "tensordot", "a"), _tensor_arg(b, "tensordot", "b", 2)
     if isinstance(dims, (int, np.integer)):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")

@@ -163,7 +163,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
 
 def kron(input: Any, other: Any) -> Any:
     """The Kronecker product: blocks ``input[i, j] * other`` (any number of dims)."""
-    a, b = _tensor_arg(input, "kron"), _tensor_arg(other, "kron", "other")
+    a, b = _tensor_arg(input, "kron"), _tensor_arg(other, "kron", "other", 2)
     nd = builtins.max(a.ndim, b.ndim)
     a = a.reshape((1,) * (nd - a.ndim) + tuple(a.shape))
     b = b.reshape((1,) * (nd - b.ndim) + tuple(b.shape))

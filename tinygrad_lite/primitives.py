@@ -809,6 +809,8 @@ def _amax_keepdims(x: np.ndarray, dim: int) -> np.ndarray:
     down long columns instead (3x faster at 128 x 10)."""
     if x.ndim == 2 and dim % 2 == 1 and x.shape[1] <= 32 < x.shape[0]:
         return np.maximum.reduce(np.ascontiguousarray(x.T), 0)[:, None]
+    if not x.size:  # an empty input (issue 19): (log_)softmax of it is empty, as in PyTorch
+        return np.zeros(x.shape[:dim] + (1,) + x.shape[dim + 1 :], x.dtype)
     return x.max(axis=dim, keepdims=True)
 
 
@@ -1020,11 +1022,16 @@ class Cat(Primitive):
 # ---------------------------------------------------------------------------------------
 
 
+_SEQUENCES = (list, tuple)  # what NumPy turns into arrays but an op must refuse (issue 19)
+
+
 class MatMul(Primitive):
     """f(a, b) = a @ b  for 1-D, 2-D and batched operands (NumPy's matmul rules)"""
 
     @staticmethod
     def forward(ctx: Ctx, a, b):
+        if type(a) in _SEQUENCES or type(b) in _SEQUENCES:  # (NumPy would take a list)
+            raise TypeError("matmul: expected Tensors, got a list or tuple")
         ctx.saved = (a, b)
         return a @ b
 

@@ -166,7 +166,13 @@ _DETERMINISTIC = {"mode": False, "warn_only": False}
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
-    """Accepted for PyTorch scripts; every tinygrad_lite op is deterministic already."""
+    """Accepted for PyTorch scripts; every tinygrad_lite op is deterministic already.
+    ``mode`` must be a bool (TypeError otherwise, as PyTorch)."""
+    if not isinstance(mode, (bool, np.bool_)):
+        raise TypeError(
+            f"use_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
+            f"{type(mode).__name__}"
+        )
     _DETERMINISTIC.update(mode=bool(mode), warn_only=bool(warn_only))
 
 

@@ -274,6 +274,12 @@ def normal(
     from .factories import empty
 
     m_t, s_t = hasattr(mean, "_array"), hasattr(std, "_array")
+    for pos, (name, v, is_t) in enumerate((("mean", mean, m_t), ("std", std, s_t)), 1):
+        if not is_t and not isinstance(v, (builtins.int, builtins.float, np.number)):
+            raise TypeError(
+                f"normal(): argument '{name}' (position {pos}) must be Tensor, not "
+                f"{type(v).__name__}"
+            )
     if not m_t and not s_t:
         if size is None:
             raise TypeError(

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from . import _argcheck, ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from . import autograd as _autograd
 from . import dtypes as _dt
-from . import ops, ops_linalg, ops_math, ops_shape, ops_sorting
 from ._format import tensor_repr
 from ._keywords import numpy_keywords
 from .autograd import function as _function
@@ -86,7 +86,7 @@ class Tensor:
     __slots__ = (
         "_array",
         "_requires_grad",
-        "grad",
+        "_grad",  # read and set through the property ``grad`` (checked)
         "grad_fn",
         "_version_counter",
         "_hooks",
@@ -112,7 +112,7 @@ class Tensor:
         """Fill a new leaf's slots (for ``__init__`` of Tensor and its subclasses)."""
         self._array = array
         self._requires_grad = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._version_counter = version  # (None until needed: see function.version_counter)
         self._hooks = None
@@ -124,7 +124,7 @@ class Tensor:
         """Wrap ``array`` without copying (internal fast constructor)."""
         t = _new(Tensor)
         t._array, t.grad_fn, t._version_counter = array, grad_fn, version
-        t._requires_grad, t.grad, t._hooks = requires_grad, None, None
+        t._requires_grad, t._grad, t._hooks = requires_grad, None, None
         return t
 
     # ------------------------------------------------------------------ attributes
@@ -143,6 +143,18 @@ class Tensor:
     def requires_grad(self, value: bool) -> None:
         self.requires_grad_(value)
 
+    # issue 19: ``x.grad = g`` is checked as in PyTorch (type, shape, dtype)
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient ``backward`` accumulated into this tensor (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_grad(self, value)
+        self._grad = value
+
     @property
     def is_leaf(self) -> bool:
         """True for tensors not produced by a recorded op (their ``.grad`` gets filled)."""
@@ -156,6 +168,8 @@ class Tensor:
 
     @data.setter
     def data(self, value: Any) -> None:
+        if not isinstance(value, (Tensor, np.ndarray)):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         array = value._array if isinstance(value, Tensor) else np.asarray(value)
         self._array = array
 
@@ -425,7 +439,7 @@ class Tensor:
         def store(grad: Tensor) -> None:
             t = ref()
             if t is not None:
-                t.grad = grad.detach() if t.grad is None else t.grad + grad.detach()
+                t._grad = grad.detach() if t._grad is None else t._grad + grad.detach()
 
         self.grad_fn.register_hook(store)
 
@@ -541,9 +555,13 @@ class Tensor:
         return ops.remainder(other, self)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, _OPERANDS):  # (x == None is False, as in PyTorch)
+            return NotImplemented
         return ops.eq(self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented
         return ops.ne(self, other)
 
     def __lt__(self, other: Any) -> Tensor:
@@ -574,7 +592,7 @@ class Tensor:
         return ops.logical_op(np.bitwise_xor, self, other)
 
     def __invert__(self) -> Tensor:
-        return ops.logical_not(self)
+        return ops.invert(self)
 
     def __getitem__(self, index: Any) -> Tensor:
         return GetItem.apply(self, ops.normalize_index(index, self._array.shape))
@@ -703,10 +721,10 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other: Tensor) -> Tensor:
-        return Maximum.apply(self, other)
+        return Maximum.apply(self, ops.tensor_arg(other, "maximum", "other"))
 
     def minimum(self, other: Tensor) -> Tensor:
-        return Minimum.apply(self, other)
+        return Minimum.apply(self, ops.tensor_arg(other, "minimum", "other"))
 
     def where(self, condition: Any, other: Any) -> Tensor:
         return ops.where(condition, self, other)
@@ -892,7 +910,7 @@ class Tensor:
         return ops.expand(self, other.shape)
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
-        return ops.expand(self, tuple(shape))
+        return ops.broadcast_to(self, shape)
 
     def repeat(self, *repeats: Any) -> Tensor:
         return ops.repeat(self, *repeats)
@@ -911,6 +929,10 @@ class Tensor:
 
     def index_select(self, dim: int, index: Tensor) -> Tensor:
         return ops.index_select(self, dim, index)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        """The slice ``start:start + length`` of ``dim`` (a view); out of range raises."""
+        return ops.narrow(self, dim, start, length)
 
     # ------------------------------------------------------------------ in place
     # Rules (as PyTorch): on a leaf that requires grad only under no_grad; a change to a
@@ -946,9 +968,24 @@ class Tensor:
         return ops.inplace(self, CopyFrom, 0.0, "zero_")
 
     def fill_(self, value: Any) -> Tensor:
+        """Every element set to ``value`` (a number or 0-d tensor), also over inf/NaN."""
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(
+                f"fill_: only supports a 0-dimension value tensor, but got a tensor with "
+                f"{value.ndim} dimensions"
+            )
+        if not isinstance(value, (Tensor, int, builtins.float, np.generic)):
+            raise TypeError(
+                f"fill_(): argument 'value' must be a Number, not {type(value).__name__}"
+            )
         return ops.inplace(self, CopyFrom, value, "fill_")  # (a write: inf/NaN replaced)
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Tensor:
+        """``src``'s values (broadcast to this shape) written into this tensor."""
+        if not isinstance(src, (Tensor, np.ndarray)):
+            raise TypeError(
+                f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}"
+            )
         return ops.inplace(self, CopyFrom, src, "copy_")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
@@ -1239,8 +1276,34 @@ _UFUNCS: dict = {
     np.greater_equal: lambda a, b: ops.ge(a, b),
 }
 
+
+_OPERANDS = (Tensor, int, builtins.float, bool, np.generic, np.ndarray)  # what ops.eq takes
+
+
+def _check_grad(t: Tensor, value: Any) -> None:
+    """PyTorch's refusals for ``t.grad = value``: not a Tensor, another shape or dtype."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            "assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(value).__name__}"
+        )
+    if value.shape != t.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size {list(value.shape)} to a tensor of size "
+            f"{list(t.shape)}: the gradient and the tensor must be the same size"
+        )
+    if value._array.dtype != t._array.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype {value.dtype} to a tensor with dtype "
+            f"{t.dtype}: the gradient must have the tensor's dtype (convert it with .to())"
+        )
+
+
 # let the engine and Function build Tensors (see autograd.function)
 _function.Tensor = Tensor
+
+# issue 19: methods taking another tensor explain a non-tensor there (see _argcheck)
+_argcheck.check_methods(Tensor)
 
 
 def register_op(prim: Any) -> None:
@@ -1252,7 +1315,8 @@ def register_op(prim: Any) -> None:
 
         @_applies(prim)
         def method(self: Tensor, *args: Any) -> Tensor:
-            return prim.apply(self, *args)
+            # (also ``tinygrad_lite.name(input)``: a non-tensor there is PyTorch's TypeError)
+            return prim.apply(ops.tensor_arg(self, name), *args)
 
         method.__name__, method.__qualname__, method.__doc__ = name, f"Tensor.{name}", prim.__doc__
         setattr(Tensor, name, method)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import function as _function
+from .errors import check_hook_result
 from .function import FREED, Node
 from .grad_mode import STATE, switch_grad_mode
 
@@ -133,14 +134,8 @@ def _run_hooks(hooks: Iterable, g: Any, create_graph: bool) -> Any:
     as_tensor = g if isinstance(g, Tensor) else Tensor._make(_as_array(g), None, False)
     for hook in hooks:
         result = hook(as_tensor)
-        if result is not None:
-            if tuple(result.shape) != tuple(as_tensor.shape):
-                raise RuntimeError(
-                    f"hook {getattr(hook, '__name__', hook)!r} returned a gradient of shape "
-                    f"{tuple(result.shape)} for a gradient of shape {tuple(as_tensor.shape)}; "
-                    "a hook may change a gradient's values, not its shape"
-                )
-            as_tensor = result
+        if result is not None:  # (checked: a Tensor of the same shape, see errors.py)
+            as_tensor = check_hook_result(hook, result, as_tensor)
     return as_tensor if create_graph else as_tensor._array
 
 
@@ -154,11 +149,11 @@ def accumulate_into_leaf(leaf: Any, g: Any, create_graph: bool) -> None:
             if isinstance(g, _function.Tensor)
             else _function.Tensor._make(_as_array(g), None, False)
         )
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
-    elif leaf.grad is None:  # a copy: others may hold the same array (a + b sends g to both)
-        leaf.grad = _function.Tensor._make(np.array(g, dtype=leaf._array.dtype), None, False)
-    elif leaf.grad.shape == np.shape(g) and leaf.grad._array.flags.writeable:
-        np.add(leaf.grad._array, g, out=leaf.grad._array)
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
+    elif leaf._grad is None:  # a copy: others may hold the same array (a + b sends g to both)
+        leaf._grad = _function.Tensor._make(np.array(g, dtype=leaf._array.dtype), None, False)
+    elif leaf._grad.shape == np.shape(g) and leaf._grad._array.flags.writeable:
+        np.add(leaf._grad._array, g, out=leaf._grad._array)
     else:  # e.g. a read-only broadcast view the user set as .grad
-        total = np.asarray(leaf.grad._array + g, leaf._array.dtype)
-        leaf.grad = _function.Tensor._make(total, None, False)
+        total = np.asarray(leaf._grad._array + g, leaf._array.dtype)
+        leaf._grad = _function.Tensor._make(total, None, False)

@@ -9,11 +9,28 @@ import numpy as np
 
 from . import function as _function
 
-__all__ = ["forward_error", "check_user_grads"]
+__all__ = ["forward_error", "check_user_grads", "check_hook_result"]
+
+
+_OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
 
 def forward_error(op: str, arrays: Any, exc: Exception) -> RuntimeError:
-    """A clear error for an op whose NumPy forward failed: op, shapes, dtypes, the fix."""
+    """A clear error for an op whose NumPy forward failed: op, shapes, dtypes, the fix (or
+    PyTorch's TypeError if a public function was given a non-tensor, see ``_argcheck``)."""
+    from .._argcheck import clear_error_here
+
+    clear = clear_error_here(2)
+    if clear is not None:
+        return clear
+    symbol = _OPERATORS.get(op)
+    if symbol is not None and len(arrays) == 2:  # x + "a", x * None: as Python's operators
+        for a in arrays:
+            if not isinstance(a, (np.ndarray, np.generic, int, float, complex)):
+                return TypeError(
+                    f"unsupported operand type(s) for {symbol}: 'Tensor' and "
+                    f"'{type(a).__name__}' ({op} takes Tensors and numbers)"
+                )
     arrs = [a for a in arrays if isinstance(a, (np.ndarray, np.generic))]
     shapes = " and ".join(str(tuple(a.shape)) for a in arrs)
     dtypes = " and ".join(str(a.dtype) for a in arrs)
@@ -64,3 +81,23 @@ def check_user_grads(ctx: Any, grads: tuple) -> tuple:
                 f"input {i})"
             )
     return grads[:n]
+
+
+def check_hook_result(hook: Any, result: Any, grad: Any) -> Any:
+    """What a tensor hook returned instead of ``grad``: a Tensor (or array) of its shape."""
+    name = getattr(hook, "__qualname__", None) or getattr(hook, "__name__", None) or repr(hook)
+    if not isinstance(result, (_function.Tensor, np.ndarray)):
+        raise TypeError(
+            f"hook {name!r} returned a {type(result).__name__}; a hook must return a Tensor or "
+            "None (None keeps the gradient as it is)"
+        )
+    if tuple(result.shape) != tuple(grad.shape):
+        raise RuntimeError(
+            f"hook {name!r} returned a gradient of shape {tuple(result.shape)} for a gradient "
+            f"of shape {tuple(grad.shape)}; a hook may change a gradient's values, not its shape"
+        )
+    return (
+        result
+        if isinstance(result, _function.Tensor)
+        else _function.Tensor._make(result, None, False)
+    )

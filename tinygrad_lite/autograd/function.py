@@ -32,7 +32,7 @@ from .saved import (
     next_seq,
     version_counter,
 )
-from .user_function import run_user_forward, user_vjp
+from .user_function import run_user_forward, user_apply, user_vjp
 
 __all__ = ["Node", "Function", "Primitive", "FunctionCtx", "UNRECORDED", "FREED", "next_seq",
            "VersionCounter", "bump_version", "version_counter"]  # fmt: skip
@@ -152,7 +152,7 @@ class Function:
     def backward(ctx: Node, *grad_outputs: Any) -> Any:
         raise NotImplementedError("subclasses of Function must define a static backward(ctx, grad)")
 
-    apply = classmethod(_apply)  # ``MyFn.apply(*args)``
+    apply = classmethod(user_apply)  # ``MyFn.apply(*args)``: _apply, several outputs split
     run_forward = classmethod(run_user_forward)  # forward on detached Tensors (user_function.py)
 
     vjp = classmethod(user_vjp)  # backward on Tensors, arrays handed back to the engine
@@ -166,6 +166,7 @@ class Primitive(Function):
     """A built-in op: ``forward``/``backward`` on NumPy arrays (see the module docstring)."""
 
     array_mode = True
+    apply = classmethod(_apply)  # (a Function's apply only adds several outputs)
 
     @classmethod
     def run_forward(cls, node: Any, args: tuple) -> Any:

@@ -8,10 +8,11 @@ Nothing in this module knows about tensors.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from .decorating import Bare, decorate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,25 +58,21 @@ class _GradModeContext:
         switch_grad_mode(self._prev)
 
     def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self._clone():
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return decorate(self, fn)  # (generator functions too: see decorating.py)
 
     def _clone(self) -> _GradModeContext:
         return self.__class__()
 
 
-class no_grad(_GradModeContext):
-    """Context manager / decorator: ops inside record nothing and results don't require grad."""
+class no_grad(Bare, _GradModeContext):
+    """Context manager / decorator (``@no_grad`` or ``@no_grad()``): ops inside record
+    nothing and results don't require grad."""
 
     __slots__ = ()
     _enabled = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(Bare, _GradModeContext):
     """Context manager / decorator: turn recording back on (e.g. inside ``no_grad``)."""
 
     __slots__ = ()

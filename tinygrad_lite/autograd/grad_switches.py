@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .grad_mode import STATE, F, _GradModeContext, switch_grad_mode
 
 __all__ = ["set_grad_enabled", "inference_mode", "is_inference_mode_enabled"]
@@ -48,6 +50,11 @@ class inference_mode(_GradModeContext):
     """Like ``no_grad`` (``inference_mode(False)`` is a no-op), as a context manager or decorator."""
 
     __slots__ = ("_mode", "_prev_inference")
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode):  # ``@inference_mode`` without parentheses (as PyTorch)
+            return cls()(mode)
+        return super().__new__(cls)
 
     def __init__(self, mode: bool = True) -> None:
         self._mode = bool(mode)

@@ -46,7 +46,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if len(w_shape) == 2 and (bias is None or bias.shape == w_shape[:1]):
         return Linear.apply(input, weight, bias)  # one fused node (see primitives.Linear)
-    out = MatMul.apply(input, weight)
+    # a 1-D weight, or a bias that broadcasts to (out,) without being (out,) (e.g. (1,))
+    out = MatMul.apply(input, weight if len(w_shape) == 1 else ops.transpose(weight, 0, 1))
     return out if bias is None else out + bias
 
 
@@ -78,7 +79,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log σ(x), stable for large |x| and with the exact gradient σ(-x) everywhere."""
-    return LogSigmoid.apply(input)
+    return LogSigmoid.apply(ops.tensor_arg(input, "logsigmoid"))
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -92,11 +93,11 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x)."""
-    return input.sigmoid()
+    return ops.tensor_arg(input, "sigmoid").sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
-    return input.tanh()
+    return ops.tensor_arg(input, "tanh").tanh()
 
 
 def _softmax_dim(ndim: int, op: str) -> int:
@@ -186,6 +187,11 @@ def pad(
     for i in range(len(pad) // 2):
         dim = input.ndim - 1 - i
         before, after = int(pad[2 * i]), int(pad[2 * i + 1])
+        if out.shape[dim] + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError(
+                f"pad: padding ({before}, {after}) crops dim {dim} of size {out.shape[dim]} "
+                "past its size (the padded size would be negative)"
+            )
         if before < 0:
             out = ops.narrow(out, dim, -before, out.shape[dim] + before)
         if after < 0:
@@ -290,6 +296,8 @@ def _pointwise(
     by_weight: bool = True,
 ) -> Tensor:
     """``of_difference(input - target)`` per element, optionally weighted, then reduced."""
+    if not isinstance(target, (Tensor, int, float, np.generic, np.ndarray)):
+        ops.tensor_arg(target, name, "target", 2)  # (PyTorch's TypeError)
     target = _as_tensor(target)
     _check_pointwise(input, target, name)
     loss = of_difference(input - target)
@@ -675,3 +683,12 @@ from .functional_sequence import (  # noqa: E402
 )
 
 __all__ += ["embedding", "embedding_bag", "mish", "scaled_dot_product_attention"]
+
+
+# issue 19: a non-tensor where a tensor is needed raises PyTorch's TypeError (see _argcheck)
+from .._argcheck import check_namespace as _check_namespace  # noqa: E402
+
+_check_namespace(globals(), {
+    __name__, "tinygrad_lite.nn.functional_conv", "tinygrad_lite.nn.functional_norm",
+    "tinygrad_lite.nn.functional_sequence", "tinygrad_lite.nn._stable", "tinygrad_lite.ops",
+})  # fmt: skip

@@ -209,13 +209,13 @@ def accumulate_into_leaf(
         return
     Tensor = _function.Tensor
     dtype = leaf._array.dtype
-    if leaf.grad is None:
+    if leaf._grad is None:
         if g.dtype is dtype and ownership is not None and ownership.may_own(g):
-            leaf.grad = Tensor._make(g, None, False)
+            leaf._grad = Tensor._make(g, None, False)
         else:  # a copy: others may hold the same array (see GradOwnership)
-            leaf.grad = Tensor._make(np.array(g, dtype=dtype), None, False)
+            leaf._grad = Tensor._make(np.array(g, dtype=dtype), None, False)
         return
-    target = leaf.grad._array
+    target = leaf._grad._array
     if target.shape == g.shape:
         try:
             if target.ndim:
@@ -225,7 +225,7 @@ def accumulate_into_leaf(
             return
         except ValueError:  # a read-only array (e.g. a broadcast view the user set)
             pass
-    leaf.grad = Tensor._make(np.asarray(target + g, dtype), None, False)
+    leaf._grad = Tensor._make(np.asarray(target + g, dtype), None, False)
 
 
 def tensor_backward(
@@ -257,4 +257,4 @@ def fill_non_leaf_grads(inputs: Any, grads: dict, create_graph: bool) -> None:
         g = grads.get(t.grad_fn) if t.grad_fn is not None else None
         if g is not None:
             g = g if isinstance(g, Tensor) else Tensor._make(np.array(g), None, False)
-            t.grad = g if t.grad is None else t.grad + g
+            t._grad = g if t._grad is None else t._grad + g

@@ -157,7 +157,7 @@ def _apply1_for(fn: Any) -> Any:
             return finish(fn, node, out, (x,))
         t = _new(Tensor)  # (= finish's usual case)
         t._array = out
-        t.grad = t._version_counter = t._hooks = None
+        t._grad = t._version_counter = t._hooks = None
         if node is UNRECORDED:
             t._requires_grad = False
             t.grad_fn = None
@@ -229,7 +229,7 @@ def _apply2_for(fn: Any) -> Any:
             return finish(fn, node, out, (x, y))
         t = _new(Tensor)  # (= finish's usual case)
         t._array = out
-        t.grad = t._version_counter = t._hooks = None
+        t._grad = t._version_counter = t._hooks = None
         if node is UNRECORDED:
             t._requires_grad = False
             t.grad_fn = None
@@ -270,8 +270,14 @@ def mean_for(mean_primitive: type, reference_mean: Any) -> Any:
     mean_of_all = _apply1_for(mean_primitive)
 
     def mean(input: Any, *args: Any, **kwargs: Any) -> Any:
-        if not args and not kwargs and input._array.dtype.kind == "f":
-            return mean_of_all(input)
+        try:
+            if not args and not kwargs and input._array.dtype.kind == "f":
+                return mean_of_all(input)
+        except AttributeError:  # not a Tensor: PyTorch's TypeError
+            from ...ops import tensor_arg
+
+            tensor_arg(input, "mean")
+            raise
         return reference_mean(input, *args, **kwargs)
 
     mean.__doc__ = reference_mean.__doc__
