@@ -149,3 +149,10 @@ def test_small_table_gradient_matches_the_scatter_add(monkeypatch, pad, freq):
         grads.append(P.embedding_grad(g, (27, 10), idx, pad, freq))
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-6)
     assert grads[0].dtype == np.float32
+
+
+@pytest.mark.parametrize("layer", [nn.Embedding, nn.EmbeddingBag])
+def test_sparse_true_is_refused_when_the_layer_is_built(layer):
+    with pytest.raises(NotImplementedError, match="sparse=True"):
+        layer(10, 3, sparse=True)
+    assert layer(10, 3, sparse=False).sparse is False

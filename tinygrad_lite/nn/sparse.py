@@ -37,6 +37,16 @@ def _table(num_embeddings: int, embedding_dim: int, weight: Tensor | None, dtype
     return Parameter(weight)
 
 
+def _refuse_sparse(layer: str, sparse: bool) -> bool:
+    """Refuse ``sparse=True`` when the layer is built, not at its first forward."""
+    if sparse:
+        raise NotImplementedError(
+            f"{layer}: sparse=True (sparse gradients) is not supported; use sparse=False, "
+            "which gives the same values and a dense gradient"
+        )
+    return False
+
+
 class Embedding(Module):
     """A table ``weight`` (num_embeddings, embedding_dim), initialised N(0, 1) with the
     ``padding_idx`` row zero; input: integer indices of any shape -> (*, embedding_dim).
@@ -54,7 +64,7 @@ class Embedding(Module):
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        self.sparse = sparse
+        self.sparse = _refuse_sparse("Embedding", sparse)
         self.weight = _table(num_embeddings, embedding_dim, _weight, dtype, device)
         self.weight.requires_grad_(not _freeze)
         if _weight is None:
@@ -84,8 +94,6 @@ class Embedding(Module):
             s += f", norm_type={self.norm_type}"
         if self.scale_grad_by_freq:
             s += ", scale_grad_by_freq=True"
-        if self.sparse:
-            s += ", sparse=True"
         return s
 
     @classmethod
@@ -118,7 +126,7 @@ class EmbeddingBag(Module):
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         self.mode = mode
-        self.sparse = sparse
+        self.sparse = _refuse_sparse("EmbeddingBag", sparse)
         self.include_last_offset = include_last_offset
         self.padding_idx = _check_padding(padding_idx, num_embeddings)
         self.weight = _table(num_embeddings, embedding_dim, _weight, dtype, device)
