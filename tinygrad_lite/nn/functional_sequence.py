@@ -58,6 +58,15 @@ def _renorm_(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float)
         bump_version(weight)
 
 
+def _refuse_sparse(op: str, sparse: bool) -> None:
+    """Sparse gradients are not supported: raise NotImplementedError naming ``op`` and the fix."""
+    if sparse:
+        raise NotImplementedError(
+            f"{op}: sparse=True (sparse gradients) is not supported; use sparse=False, "
+            "which gives the same values and a dense gradient"
+        )
+
+
 def embedding(input: Any, weight: Tensor, padding_idx: int | None = None,
               max_norm: float | None = None, norm_type: float = 2.0,
               scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:  # fmt: skip
@@ -66,8 +75,7 @@ def embedding(input: Any, weight: Tensor, padding_idx: int | None = None,
     renormalises the rows used, in place, before the lookup."""
     if weight.ndim != 2:
         raise RuntimeError(f"embedding: weight must be 2-D, got shape {tuple(weight.shape)}")
-    if sparse:
-        raise NotImplementedError("embedding: sparse=True gradients are not supported; use dense")
+    _refuse_sparse("embedding", sparse)
     idx = _indices(input, weight.shape[0], "embedding")
     pad = _padding_row(padding_idx, weight.shape[0], "embedding")
     if max_norm is not None:

@@ -10,6 +10,7 @@ from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .functional_sequence import _refuse_sparse
 from .module import Module
 from .parameter import Parameter
 
@@ -37,16 +38,6 @@ def _table(num_embeddings: int, embedding_dim: int, weight: Tensor | None, dtype
     return Parameter(weight)
 
 
-def _refuse_sparse(layer: str, sparse: bool) -> bool:
-    """Refuse ``sparse=True`` when the layer is built, not at its first forward."""
-    if sparse:
-        raise NotImplementedError(
-            f"{layer}: sparse=True (sparse gradients) is not supported; use sparse=False, "
-            "which gives the same values and a dense gradient"
-        )
-    return False
-
-
 class Embedding(Module):
     """A table ``weight`` (num_embeddings, embedding_dim), initialised N(0, 1) with the
     ``padding_idx`` row zero; input: integer indices of any shape -> (*, embedding_dim).
@@ -64,7 +55,8 @@ class Embedding(Module):
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        self.sparse = _refuse_sparse("Embedding", sparse)
+        _refuse_sparse("Embedding", sparse)
+        self.sparse = False
         self.weight = _table(num_embeddings, embedding_dim, _weight, dtype, device)
         self.weight.requires_grad_(not _freeze)
         if _weight is None:
@@ -126,7 +118,8 @@ class EmbeddingBag(Module):
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         self.mode = mode
-        self.sparse = _refuse_sparse("EmbeddingBag", sparse)
+        _refuse_sparse("EmbeddingBag", sparse)
+        self.sparse = False
         self.include_last_offset = include_last_offset
         self.padding_idx = _check_padding(padding_idx, num_embeddings)
         self.weight = _table(num_embeddings, embedding_dim, _weight, dtype, device)
